@@ -1,0 +1,151 @@
+/**
+ * The archive: every byte CountryCite has read, content-addressed, with where and when it came from.
+ * It decouples crawling from indexing (crawl once, re-index many times) and is the provenance an attorney
+ * needs. Blobs are immutable files named by their sha256; the catalog is an append-only NDJSON file of
+ * capture records. A blob is written (temp file + fsync + rename) before its catalog line, so a crash leaves
+ * at worst an unreferenced blob, never a record without bytes.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { CountryCode, DocumentFormat } from './contract.ts';
+import { sha256Hex } from './ids.ts';
+
+export const Capture = z.object({
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  /** The URL the document is cited by (for imports: the publisher's canonical page). */
+  url: z.string().url(),
+  fetchedAt: z.string().datetime(),
+  /** HTTP status for crawled captures, null for imported files. */
+  status: z.number().int().nullable(),
+  contentType: z.string().nullable(),
+  etag: z.string().nullable(),
+  lastModified: z.string().nullable(),
+  source: z.string().min(1),
+  edition: z.number().int().nullable(),
+  country: CountryCode.nullable(),
+  role: z.enum(['document', 'listing']),
+  format: DocumentFormat.nullable(),
+  origin: z.enum(['crawl', 'import']),
+  /** Absolute path of the imported file. */
+  importedFrom: z.string().nullable().default(null),
+});
+export type Capture = z.infer<typeof Capture>;
+export type NewCapture = Omit<Capture, 'sha256' | 'bytes'>;
+
+export interface CatalogProblem {
+  line: number;
+  reason: string;
+}
+
+export class Archive {
+  readonly root: string;
+  readonly catalogFile: string;
+  /** Newest capture per URL, loaded once per process and kept current by `put`. */
+  private newestByUrl: Promise<Map<string, Capture>> | undefined;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'archive');
+    this.catalogFile = path.join(this.root, 'catalog.ndjson');
+  }
+
+  blobPath(sha256: string): string {
+    return path.join(this.root, 'blobs', sha256.slice(0, 2), sha256);
+  }
+
+  /**
+   * Stores the bytes and records the capture. Returns `created: false` when the newest capture of this URL
+   * already has the same bytes: an unchanged document makes no new capture.
+   */
+  async put(body: Uint8Array, meta: NewCapture): Promise<{ capture: Capture; created: boolean }> {
+    const sha256 = sha256Hex(body);
+    const capture = Capture.parse({ ...meta, sha256, bytes: body.byteLength });
+    const newest = await this.latestByUrl();
+    const previous = newest.get(capture.url);
+    if (previous?.sha256 === sha256) return { capture: previous, created: false };
+    await this.writeBlob(sha256, body);
+    await this.append(capture);
+    newest.set(capture.url, capture);
+    return { capture, created: true };
+  }
+
+  async read(sha256: string): Promise<Buffer> {
+    return readFile(this.blobPath(sha256));
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return stat(this.blobPath(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** All captures in catalog order. Malformed lines (e.g. a line cut short by a crash) are reported, not fatal. */
+  async captures(onProblem?: (p: CatalogProblem) => void): Promise<Capture[]> {
+    const result: Capture[] = [];
+    let stream: ReturnType<typeof createReadStream>;
+    try {
+      await stat(this.catalogFile);
+      stream = createReadStream(this.catalogFile, 'utf8');
+    } catch {
+      return result;
+    }
+    let lineNo = 0;
+    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+      lineNo++;
+      if (!line.trim()) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        onProblem?.({ line: lineNo, reason: 'not valid JSON (probably cut short by a crash)' });
+        continue;
+      }
+      const parsed = Capture.safeParse(json);
+      if (parsed.success) result.push(parsed.data);
+      else
+        onProblem?.({
+          line: lineNo,
+          reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+    }
+    return result;
+  }
+
+  /** Newest capture of each URL (the map is shared; do not modify it). */
+  latestByUrl(): Promise<Map<string, Capture>> {
+    this.newestByUrl ??= this.captures().then((all) => new Map(all.map((c) => [c.url, c])));
+    return this.newestByUrl;
+  }
+
+  private async writeBlob(sha256: string, body: Uint8Array): Promise<void> {
+    const target = this.blobPath(sha256);
+    if (await this.has(sha256)) return;
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  }
+
+  private async append(capture: Capture): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    // One write call per record with O_APPEND, then fsync: the line is either whole or (after a crash) cut
+    // short, which `captures()` skips and reports.
+    const handle = await open(this.catalogFile, 'a');
+    try {
+      await handle.write(`${JSON.stringify(capture)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
