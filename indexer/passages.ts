@@ -1,0 +1,166 @@
+/**
+ * Outlined paragraphs → Passage records (the core contract): bounded in words, with deterministic ids,
+ * country mentions and explainable tags.
+ */
+import type { CaptureRef, Document, DocumentFormat, Ground, OutlineEntry, Passage } from '../core/contract.ts';
+import { findCountryMentions } from '../core/countries.ts';
+import { passageId } from '../core/ids.ts';
+import type { OutlinedParagraph } from './outline.ts';
+import type { Tagger } from './tag.ts';
+
+/** A passage is about a paragraph; longer paragraphs are cut at sentence ends into parts of at most this. */
+export const MAX_PASSAGE_WORDS = 220;
+
+/** Bumped whenever extraction, segmentation or tagging changes, so unchanged captures are re-indexed. */
+export const INDEXER_VERSION = 1;
+
+export interface DocumentMeta {
+  documentId: string;
+  source: string;
+  publisher: string;
+  series: string;
+  title: string;
+  country: string;
+  edition: number;
+  publishedAt: string | null;
+  url: string;
+  language: string;
+  license: string;
+  latest: boolean;
+  capture: CaptureRef;
+  format: DocumentFormat;
+  pages: number | null;
+  supersededBy: number | null;
+  /** Capture hash + indexer version: which extraction a passage came from. */
+  revision: string;
+}
+
+// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS = /(?:\b(?:U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|approx|para|paras|p|pp|cf|al)|\b[A-Z])\.$/;
+
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  let start = 0;
+  for (const m of text.matchAll(/[.!?][”"’)\]]*\s+(?=[\p{Lu}\d“"(‘[])/gu)) {
+    const end = m.index + m[0].trimEnd().length;
+    if (ABBREVIATIONS.test(text.slice(Math.max(start, end - 12), end))) continue;
+    sentences.push(text.slice(start, end).trim());
+    start = m.index + m[0].length;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) sentences.push(rest);
+  return sentences;
+}
+
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+/** Cuts a long paragraph into runs of whole sentences of roughly equal size, each at most `max` words. */
+export function splitLongParagraph(text: string, max = MAX_PASSAGE_WORDS): string[] {
+  const total = wordCount(text);
+  if (total <= max) return [text];
+  const sentences = splitSentences(text);
+  const parts = Math.ceil(total / max);
+  const target = total / parts;
+  const result: string[] = [];
+  let current: string[] = [];
+  let words = 0;
+  for (const sentence of sentences) {
+    const n = wordCount(sentence);
+    if (current.length > 0 && (words + n > max || words >= target)) {
+      result.push(current.join(' '));
+      current = [];
+      words = 0;
+    }
+    current.push(sentence);
+    words += n;
+  }
+  if (current.length) result.push(current.join(' '));
+  return result;
+}
+
+export function buildPassages(meta: DocumentMeta, paragraphs: OutlinedParagraph[], tagger: Tagger): Passage[] {
+  const passages: Passage[] = [];
+  const seen = new Map<string, number>();
+  for (const paragraph of paragraphs) {
+    for (const text of splitLongParagraph(paragraph.text)) {
+      const key = `${paragraph.sectionPath.join('\u001f')}\u001e${text}`;
+      const occurrence = (seen.get(key) ?? 0) + 1;
+      seen.set(key, occurrence);
+      const matches = tagger.tag(text);
+      passages.push({
+        id: passageId(meta.documentId, paragraph.sectionPath, text, occurrence),
+        documentId: meta.documentId,
+        source: meta.source,
+        publisher: meta.publisher,
+        series: meta.series,
+        title: meta.title,
+        country: meta.country,
+        edition: meta.edition,
+        publishedAt: meta.publishedAt,
+        url: meta.url,
+        language: meta.language,
+        license: meta.license,
+        latest: meta.latest,
+        supersededBy: meta.supersededBy,
+        capture: meta.capture,
+        mentions: findCountryMentions(text)
+          .map((m) => m.code)
+          .filter((code) => code !== meta.country),
+        anchor: paragraph.anchor,
+        page: paragraph.page,
+        pageEnd: paragraph.pageEnd,
+        sectionPath: paragraph.sectionPath,
+        paragraph: paragraph.paragraph,
+        order: passages.length,
+        text,
+        grounds: matches.filter((m) => m.axis === 'ground').map((m) => m.tag as Ground),
+        topics: matches.filter((m) => m.axis === 'topic').map((m) => m.tag),
+        elements: matches.filter((m) => m.axis === 'element').map((m) => m.tag),
+        matches,
+        revision: meta.revision,
+      });
+    }
+  }
+  return passages;
+}
+
+/** The document record: metadata plus its outline (each section with its first passage and page). */
+export function buildDocument(meta: DocumentMeta, passages: Passage[], indexerVersion = INDEXER_VERSION): Document {
+  const outlineEntries: OutlineEntry[] = [];
+  const byPath = new Map<string, OutlineEntry>();
+  for (const p of passages) {
+    // Every prefix of the path is a section of the outline.
+    for (let depth = 1; depth <= p.sectionPath.length; depth++) {
+      const sectionPath = p.sectionPath.slice(0, depth);
+      const key = sectionPath.join('\u001f');
+      let entry = byPath.get(key);
+      if (!entry) {
+        entry = { sectionPath, firstPassage: p.order, passages: 0, page: p.page };
+        byPath.set(key, entry);
+        outlineEntries.push(entry);
+      }
+      entry.passages++;
+    }
+  }
+  return {
+    id: meta.documentId,
+    source: meta.source,
+    publisher: meta.publisher,
+    series: meta.series,
+    title: meta.title,
+    country: meta.country,
+    edition: meta.edition,
+    publishedAt: meta.publishedAt,
+    url: meta.url,
+    language: meta.language,
+    license: meta.license,
+    latest: meta.latest,
+    capture: meta.capture,
+    format: meta.format,
+    pages: meta.pages,
+    passages: passages.length,
+    outline: outlineEntries,
+    supersededBy: meta.supersededBy,
+    indexerVersion,
+  };
+}

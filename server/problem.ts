@@ -1,0 +1,56 @@
+/**
+ * Errors as RFC 9457 problem details (application/problem+json): a status, a short title and a detail that
+ * says what was wrong and how to fix it.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+
+export const Problem = z
+  .object({
+    type: z.string().describe('A URI reference identifying the problem type; "about:blank" for plain HTTP errors.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ parameter: z.string(), message: z.string() }))
+      .optional()
+      .describe('One entry per invalid parameter.'),
+  })
+  .openapi('Problem');
+export type Problem = z.infer<typeof Problem>;
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: Problem['errors'],
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
+export function problemResponse(c: Context, problem: Omit<Problem, 'type'> & { type?: string }): Response {
+  const body: Problem = { type: problem.type ?? 'about:blank', ...problem, instance: problem.instance ?? c.req.path };
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json; charset=utf-8',
+  });
+}
+
+/** zod validation issues → one problem listing every bad parameter. */
+export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[], where: string): Response {
+  // Report the parameter by its name ("country"), not the position inside a repeated parameter.
+  const errors = issues.map((issue) => ({
+    parameter: String(issue.path[0] ?? where),
+    message: issue.message,
+  }));
+  return problemResponse(c, {
+    status: 400,
+    title: 'Invalid request',
+    detail: errors.map((e) => `${e.parameter}: ${e.message}`).join('; '),
+    errors,
+  });
+}

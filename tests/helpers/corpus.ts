@@ -1,0 +1,27 @@
+/**
+ * The shared corpus of real reports (../shared/corpus). Tests that need it skip, with the reason printed,
+ * when it is absent; the core suite runs on the repository's own fixtures.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+export const HAS_CORPUS = existsSync(path.join(CORPUS, 'manifest.json'));
+export const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
+
+export function corpusFile(...parts: string[]): string {
+  return path.join(CORPUS, ...parts);
+}
+
+/** `describe` when the corpus is present; otherwise a skipped suite and a line saying why. */
+export function describeWithCorpus(name: string, body: () => void): void {
+  if (HAS_CORPUS) {
+    describe(name, body);
+  } else {
+    process.stderr.write(`[skip] ${name}: ../shared/corpus is not present (expected at ${CORPUS})\n`);
+    describe.skip(name, body);
+  }
+}

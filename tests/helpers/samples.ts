@@ -1,0 +1,33 @@
+/** A complete, valid passage for tests that need one. */
+import type { Passage } from '../../core/contract.ts';
+
+export const samplePassage: Passage = {
+  id: 'us-dos-hrr_gt_2023_abcdefabcdefabcd',
+  documentId: 'us-dos-hrr_gt_2023',
+  source: 'us-dos-hrr',
+  publisher: 'U.S. Department of State',
+  series: 'Country Reports on Human Rights Practices',
+  title: 'Guatemala 2023 Human Rights Report',
+  country: 'GT',
+  edition: 2023,
+  publishedAt: '2024',
+  url: 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/guatemala/',
+  language: 'en',
+  license: 'us-gov-public-domain',
+  latest: false,
+  supersededBy: 2024,
+  capture: { sha256: 'a'.repeat(64), fetchedAt: '2026-03-03T10:00:00.000Z' },
+  mentions: [],
+  anchor: null,
+  page: null,
+  pageEnd: null,
+  sectionPath: ['Section 6. Discrimination and Societal Abuses', 'Women'],
+  paragraph: 1,
+  order: 10,
+  text: 'Observers noted femicide remained a significant problem.',
+  grounds: ['particular-social-group'],
+  topics: [],
+  elements: [],
+  matches: [{ axis: 'ground', tag: 'particular-social-group', terms: ['femicide'] }],
+  revision: 'aaaaaaaaaaaaaaaa-v1',
+};

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { retryAfterMs } from '../../crawler/fetcher.ts';
+import { Frontier } from '../../crawler/frontier.ts';
+import { isPrivateAddress, NetworkPolicy } from '../../crawler/network-policy.ts';
+import { canonicalUrl, compilePattern, expandSeed, matchPattern } from '../../crawler/patterns.ts';
+import { RobotsPolicy } from '../../crawler/robots.ts';
+
+describe('URL patterns', () => {
+  const country = compilePattern('https://www.state.gov/reports/{edition}-country-reports-on-human-rights-practices/{country}/');
+  const pdf = compilePattern('https://www.state.gov/wp-content/uploads/*/*/*HUMAN-RIGHTS-REPORT*.pdf');
+
+  it('reads the edition and country slug from a matching URL', () => {
+    expect(matchPattern(country, 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/el-salvador/')).toEqual({
+      edition: 2023,
+      countrySlug: 'el-salvador',
+    });
+    expect(matchPattern(country, 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/')).toBeNull();
+  });
+
+  it('matches file names case-insensitively and * within one path segment', () => {
+    expect(matchPattern(pdf, 'https://www.state.gov/wp-content/uploads/2024/02/528267_GUATEMALA-2023-HUMAN-RIGHTS-REPORT.pdf')).toEqual({});
+    expect(matchPattern(pdf, 'https://www.state.gov/wp-content/uploads/2024/02/extra/x-HUMAN-RIGHTS-REPORT.pdf')).toBeNull();
+  });
+
+  it('expands seeds for each edition and canonicalises URLs', () => {
+    expect(expandSeed('https://x.org/{edition}/', [2022, 2023]).map((s) => s.url)).toEqual(['https://x.org/2022/', 'https://x.org/2023/']);
+    expect(canonicalUrl('HTTPS://WWW.State.gov:443/a#section-6')).toBe('https://www.state.gov/a');
+  });
+});
+
+describe('network policy (SSRF)', () => {
+  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0'])(
+    'treats %s as private',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(true);
+    },
+  );
+
+  it.each(['8.8.8.8', '23.1.2.3', '2606:4700::1111'])('treats %s as public', (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
+  });
+
+  it('allows only listed hosts, and private addresses only through a listed host', () => {
+    const policy = new NetworkPolicy(['www.state.gov', '127.0.0.1:8080']);
+    expect(policy.allows(new URL('https://www.state.gov/x'))).toBe(true);
+    expect(policy.allows(new URL('https://evil.example/x'))).toBe(false);
+    expect(policy.allows(new URL('http://127.0.0.1:8080/x'))).toBe(true);
+    expect(policy.mayUsePrivateAddress('127.0.0.1')).toBe(true);
+    expect(policy.mayUsePrivateAddress('www.state.gov')).toBe(false);
+  });
+});
+
+describe('robots.txt policy', () => {
+  const body = 'User-agent: *\nDisallow: /private/\nCrawl-delay: 5\n\nUser-agent: CountryCiteBot\nDisallow: /no-bots/\nCrawl-delay: 2\n';
+
+  it('applies the group for our product token and says which line decided', () => {
+    const policy = RobotsPolicy.fromBody('https://example.org', body);
+    expect(policy.check('https://example.org/no-bots/page', 'CountryCiteBot')).toEqual({ allowed: false, reason: 'robots.txt line 6' });
+    expect(policy.check('https://example.org/private/page', 'CountryCiteBot').allowed).toBe(true);
+    expect(policy.check('https://example.org/private/page', 'OtherBot').allowed).toBe(false);
+    expect(policy.crawlDelaySeconds('CountryCiteBot')).toBe(2);
+  });
+
+  it('allows everything when robots.txt is missing and nothing when it is unreachable', () => {
+    expect(new RobotsPolicy('https://a.org', 'unavailable', Date.now(), null, 'HTTP 404').check('https://a.org/x', 'CountryCiteBot').allowed).toBe(true);
+    const unreachable = new RobotsPolicy('https://a.org', 'unreachable', Date.now(), null, 'HTTP 503');
+    expect(unreachable.check('https://a.org/x', 'CountryCiteBot').allowed).toBe(false);
+  });
+
+  it('expires after 24 hours, and an unreachable answer after an hour', () => {
+    const now = Date.now();
+    const parsed = RobotsPolicy.fromBody('https://a.org', body, now);
+    expect(parsed.expired(now + 23 * 3600_000)).toBe(false);
+    expect(parsed.expired(now + 25 * 3600_000)).toBe(true);
+    expect(new RobotsPolicy('https://a.org', 'unreachable', now, null, 'x').expired(now + 2 * 3600_000)).toBe(true);
+  });
+
+  it('reads only the first 500 KiB', () => {
+    const huge = `User-agent: *\nAllow: /\n${'# padding\n'.repeat(60_000)}User-agent: *\nDisallow: /late/\n`;
+    expect(RobotsPolicy.fromBody('https://a.org', huge).check('https://a.org/late/x', 'CountryCiteBot').allowed).toBe(true);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(retryAfterMs('120')).toBe(120_000);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+  });
+});
+
+describe('frontier', () => {
+  it('runs one request at a time per host, spaced by the host delay, hosts in parallel', async () => {
+    const frontier = new Frontier(8);
+    frontier.setDelay('a', 0.05);
+    frontier.setDelay('b', 0.05);
+    const starts: Record<string, number[]> = { a: [], b: [] };
+    let inFlight = 0;
+    let maxPerHost = 0;
+    const active: Record<string, number> = { a: 0, b: 0 };
+    const job = (host: 'a' | 'b') =>
+      frontier.schedule(host, async (pace) => {
+        await pace();
+        active[host] = (active[host] ?? 0) + 1;
+        inFlight++;
+        maxPerHost = Math.max(maxPerHost, active[host] ?? 0);
+        starts[host]?.push(Date.now());
+        await new Promise((r) => setTimeout(r, 5));
+        active[host] = (active[host] ?? 1) - 1;
+        inFlight--;
+      });
+    await Promise.all([job('a'), job('a'), job('a'), job('b'), job('b'), job('b')]);
+    expect(maxPerHost).toBe(1);
+    for (const host of ['a', 'b'] as const) {
+      const s = starts[host] ?? [];
+      for (let i = 1; i < s.length; i++) expect((s[i] ?? 0) - (s[i - 1] ?? 0)).toBeGreaterThanOrEqual(45);
+    }
+    expect(Math.abs((starts.a?.[0] ?? 0) - (starts.b?.[0] ?? 0))).toBeLessThan(40);
+    expect(inFlight).toBe(0);
+  });
+
+  it('honours a robots Crawl-delay above the configured delay, up to the cap', () => {
+    const frontier = new Frontier();
+    frontier.setDelay('h', 1, 10_000);
+    // 300 s cap: an absurd Crawl-delay cannot stall a crawl for hours.
+    expect((frontier as unknown as { hosts: Map<string, { delayMs: number }> }).hosts.get('h')?.delayMs).toBe(300_000);
+  });
+});

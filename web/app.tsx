@@ -1,0 +1,425 @@
+/**
+ * The web UI: server-rendered pages over the same search service as the API (server/search.ts), plus a
+ * small script for one-click citation copy. Crawled text reaches the page only as escaped text, or as our
+ * own escaped-and-marked highlight HTML. The same-origin UI needs no API key.
+ */
+import { readFileSync } from 'node:fs';
+import type { Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { GROUNDS } from '../core/contract.ts';
+import { countryByCode } from '../core/countries.ts';
+import { type AppDeps, createApp, originOf } from '../server/app.ts';
+import { HttpProblem } from '../server/problem.ts';
+import { type Hit, SearchQuery, type SearchResponse } from '../server/schemas.ts';
+import { engineCall, getPassage, searchPassages } from '../server/search.ts';
+
+const GROUND_LABELS: Record<(typeof GROUNDS)[number], string> = {
+  race: 'Race / ethnicity',
+  religion: 'Religion',
+  nationality: 'Nationality',
+  'particular-social-group': 'Particular social group',
+  'political-opinion': 'Political opinion',
+};
+
+const STATIC: Record<string, { body: string; type: string }> = Object.fromEntries(
+  [
+    ['app.js', 'text/javascript; charset=utf-8'],
+    ['style.css', 'text/css; charset=utf-8'],
+  ].map(([name, type]) => [
+    name,
+    { body: readFileSync(new URL(`./static/${name}`, import.meta.url), 'utf8'), type },
+  ]),
+);
+
+function Layout(props: { title: string; children: Child }) {
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href="/static/style.css" />
+          <script src="/static/app.js" defer />
+        </head>
+        <body>
+          <a class="skip" href="#content">
+            Skip to results
+          </a>
+          <header class="site">
+            <div class="bar">
+              <a class="brand" href="/">
+                CountryCite
+              </a>
+              <span class="tagline">Country-conditions evidence, cited to the section and page</span>
+            </div>
+          </header>
+          <main id="content">{props.children}</main>
+          <footer class="site">
+            Passages come from public reports; check the publisher's current text before filing. Silence in a
+            report is not evidence that abuse is absent. <a href="/openapi.json">API</a>
+          </footer>
+          <div id="status" class="sr-only" aria-live="polite" />
+        </body>
+      </html>
+    </>
+  );
+}
+
+interface Facets {
+  countries: { code: string; name: string; count: number }[];
+  editions: number[];
+}
+
+async function facets(deps: AppDeps): Promise<Facets> {
+  try {
+    const result = await engineCall(() =>
+      deps.client.index(deps.indexes.passages).search('', { limit: 0, facets: ['country', 'edition'] }),
+    );
+    const dist = result.facetDistribution ?? {};
+    const countries = Object.entries(dist.country ?? {})
+      .map(([code, count]) => ({ code, name: countryByCode(code)?.name ?? code, count }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const editions = Object.keys(dist.edition ?? {})
+      .map(Number)
+      .sort((a, b) => b - a);
+    return { countries, editions };
+  } catch {
+    return { countries: [], editions: [] };
+  }
+}
+
+function SearchForm(props: { query: Partial<SearchQuery>; facets: Facets }) {
+  const { query, facets: f } = props;
+  const selectedCountry = query.country?.[0] ?? '';
+  const selectedGround = query.ground?.[0] ?? '';
+  return (
+    <form class="search" method="get" action="/" role="search" data-autosubmit>
+      <div class="query">
+        <label class="sr-only" for="q">
+          Search passages
+        </label>
+        <input
+          id="q"
+          type="search"
+          name="q"
+          value={query.q ?? ''}
+          placeholder="e.g. police inaction on domestic violence"
+          autocomplete="off"
+        />
+        <button type="submit">Search</button>
+      </div>
+      <div class="filters">
+        <label>
+          Country
+          <select name="country">
+            <option value="">All countries</option>
+            {f.countries.map((c) => (
+              <option value={c.code} selected={c.code === selectedCountry}>
+                {c.name} ({c.count})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Protected ground
+          <select name="ground">
+            <option value="">Any ground</option>
+            {GROUNDS.map((g) => (
+              <option value={g} selected={g === selectedGround}>
+                {GROUND_LABELS[g]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Edition
+          <select name="edition">
+            <option value="">Latest editions</option>
+            {f.editions.map((e) => (
+              <option value={String(e)} selected={e === query.edition}>
+                {e}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" name="latest" value="false" checked={query.latest === false} />
+          Include older editions
+        </label>
+      </div>
+    </form>
+  );
+}
+
+function EditionBadge(props: { hit: Hit }) {
+  const { hit } = props;
+  return hit.latest ? (
+    <span class="badge latest">Latest edition</span>
+  ) : (
+    <span class="badge historical">
+      Historical edition{hit.supersededBy ? ` · superseded by ${hit.supersededBy}` : ''}
+    </span>
+  );
+}
+
+function SectionPath(props: { path: string[] }) {
+  return (
+    <div class="path" aria-label="Section">
+      {props.path.map((p) => (
+        <span>{p}</span>
+      ))}
+    </div>
+  );
+}
+
+function CopyButton(props: { hit: Hit; form: 'full' | 'short'; label: string }) {
+  const text = props.form === 'full' ? props.hit.citation.full : props.hit.citation.short;
+  return (
+    <button
+      type="button"
+      class="secondary"
+      data-copy-citation
+      data-citation={text}
+      data-citation-html={props.form === 'full' ? props.hit.citation.fullHtml : ''}
+      title={text}
+    >
+      <span class="label">{props.label}</span>
+    </button>
+  );
+}
+
+function HitCard(props: { hit: Hit }) {
+  const { hit } = props;
+  return (
+    <li class="hit">
+      <h2>
+        <a href={`/passages/${hit.id}`}>{hit.title}</a>
+      </h2>
+      <div class="meta">
+        <span>{hit.publisher}</span>
+        <EditionBadge hit={hit} />
+        {hit.page !== null ? (
+          <span>
+            Page {hit.page === hit.pageEnd || hit.pageEnd === null ? hit.page : `${hit.page}–${hit.pageEnd}`}
+          </span>
+        ) : null}
+        <span>¶ {hit.paragraph}</span>
+      </div>
+      <SectionPath path={hit.sectionPath} />
+      <p class="text" dangerouslySetInnerHTML={{ __html: hit.highlighted }} />
+      {hit.grounds.length ? (
+        <div class="tags" aria-label="Protected grounds">
+          {hit.grounds.map((g) => (
+            <span
+              class="badge"
+              title={`Matched: ${hit.matches.find((m) => m.tag === g)?.terms.join(', ') ?? ''}`}
+            >
+              {GROUND_LABELS[g]}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      <div class="actions">
+        <CopyButton hit={hit} form="full" label="Copy citation" />
+        <CopyButton hit={hit} form="short" label="Copy short cite" />
+        <a href={hit.url} rel="noopener noreferrer">
+          Publisher's page
+        </a>
+      </div>
+    </li>
+  );
+}
+
+function pageLink(c: Context, offset: number): string {
+  const url = new URL(c.req.url);
+  url.searchParams.set('offset', String(offset));
+  return `${url.pathname}${url.search}`;
+}
+
+function Results(props: { c: Context; result: SearchResponse }) {
+  const { result, c } = props;
+  const from = result.offset + 1;
+  const to = result.offset + result.hits.length;
+  return (
+    <section aria-label="Results">
+      <p class="summary">
+        {result.hits.length
+          ? `${from}–${to} of about ${result.estimatedTotalHits} passages${result.query ? ` for “${result.query}”` : ''}`
+          : 'No passage matches. Try fewer words or other filters.'}
+      </p>
+      {result.editions.notice ? <p class="notice">{result.editions.notice}</p> : null}
+      <ol class="results">
+        {result.hits.map((hit) => (
+          <HitCard hit={hit} />
+        ))}
+      </ol>
+      <nav class="pages" aria-label="Pages">
+        {result.offset > 0 ? (
+          <a href={pageLink(c, Math.max(0, result.offset - result.limit))}>← Previous</a>
+        ) : (
+          <span />
+        )}
+        {to < result.estimatedTotalHits ? (
+          <a href={pageLink(c, result.offset + result.limit)}>Next →</a>
+        ) : (
+          <span />
+        )}
+      </nav>
+    </section>
+  );
+}
+
+function queryRecord(c: Context): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    const kept = values.filter((v) => v !== '');
+    if (kept.length) record[key] = kept.length === 1 ? (kept[0] as string) : kept;
+  }
+  return record;
+}
+
+export function createWebApp(deps: AppDeps) {
+  const app = createApp(deps);
+  const ui = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'self'"],
+    },
+  });
+
+  app.get('/static/:file', (c) => {
+    const file = STATIC[c.req.param('file')];
+    if (!file) return c.notFound();
+    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
+  });
+
+  app.get('/', ui, async (c) => {
+    const parsed = SearchQuery.safeParse(queryRecord(c));
+    const f = await facets(deps);
+    if (!parsed.success) {
+      return c.html(
+        <Layout title="CountryCite">
+          <SearchForm query={{}} facets={f} />
+          <p class="notice" role="alert">
+            {parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}
+          </p>
+        </Layout>,
+        400,
+      );
+    }
+    const query = parsed.data;
+    const hasQuery =
+      query.q.trim() !== '' || c.req.query('country') || c.req.query('ground') || c.req.query('edition');
+    let body: Child = (
+      <p class="summary">
+        Search the passages of public country reports: type what you need to show, then narrow by country,
+        ground or edition.
+      </p>
+    );
+    let status: 200 | 400 | 503 = 200;
+    if (hasQuery) {
+      try {
+        body = <Results c={c} result={await searchPassages(deps, query, originOf(c))} />;
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error;
+        status = error.status === 400 ? 400 : 503;
+        body = (
+          <p class="notice" role="alert">
+            {error.title}: {error.detail}
+          </p>
+        );
+      }
+    }
+    return c.html(
+      <Layout title={query.q ? `${query.q} – CountryCite` : 'CountryCite'}>
+        <SearchForm query={query} facets={f} />
+        {body}
+      </Layout>,
+      status,
+    );
+  });
+
+  app.get('/passages/:id', ui, async (c) => {
+    const id = c.req.param('id');
+    if (!/^[A-Za-z0-9_-]{1,511}$/.test(id)) return c.notFound();
+    let passage: Awaited<ReturnType<typeof getPassage>>;
+    try {
+      passage = await getPassage(deps, id, originOf(c));
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      return c.html(
+        <Layout title="Passage not found – CountryCite">
+          <p class="notice" role="alert">
+            {error.title}: {error.detail}
+          </p>
+          <p>
+            <a href="/">Search again</a>
+          </p>
+        </Layout>,
+        error.status === 404 ? 404 : 503,
+      );
+    }
+    const source = deps.sources.get(passage.source);
+    return c.html(
+      <Layout title={`${passage.title} – CountryCite`}>
+        <article class="hit">
+          <h2>{passage.title}</h2>
+          <div class="meta">
+            <span>{passage.publisher}</span>
+            <EditionBadge hit={passage} />
+            {passage.page !== null ? <span>Page {passage.page}</span> : null}
+            <span>¶ {passage.paragraph}</span>
+          </div>
+          <SectionPath path={passage.sectionPath} />
+          <p class="text" dangerouslySetInnerHTML={{ __html: passage.highlighted }} />
+          <p class="citation">{passage.citation.full}</p>
+          <div class="actions">
+            <CopyButton hit={passage} form="full" label="Copy citation" />
+            <CopyButton hit={passage} form="short" label="Copy short cite" />
+            <a href={passage.url} rel="noopener noreferrer">
+              Publisher's page
+            </a>
+          </div>
+          <nav class="pages" aria-label="Neighbouring passages">
+            {passage.previous ? <a href={`/passages/${passage.previous}`}>← Previous passage</a> : <span />}
+            {passage.next ? <a href={`/passages/${passage.next}`}>Next passage →</a> : <span />}
+          </nav>
+          <dl class="facts">
+            <dt>Source</dt>
+            <dd>{source?.name ?? passage.source}</dd>
+            <dt>Edition</dt>
+            <dd>
+              {passage.edition}
+              {passage.supersededBy ? ` (superseded by ${passage.supersededBy})` : ''}
+            </dd>
+            <dt>Country</dt>
+            <dd>{passage.countryName}</dd>
+            <dt>Captured</dt>
+            <dd>
+              {passage.capture.fetchedAt} · sha256 {passage.capture.sha256}
+            </dd>
+            <dt>Licence</dt>
+            <dd>{source?.license.name ?? passage.license.id}</dd>
+            {source?.caveats.map((caveat) => (
+              <>
+                <dt>Caveat</dt>
+                <dd>{caveat}</dd>
+              </>
+            ))}
+          </dl>
+        </article>
+      </Layout>,
+    );
+  });
+  return app;
+}
