@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigError, resolveConfig } from '../core/config.ts';
 import { onShutdown, shutdown } from '../core/lifecycle.ts';
-import { SearchEngineError, type SearchEngine } from '../core/meilisearch.ts';
+import { type SearchEngine, SearchEngineError } from '../core/meilisearch.ts';
 import { ConfigFileError } from '../core/yaml-file.ts';
 import { crawl, type SourceSummary } from '../crawler/crawl.ts';
 import { importFiles } from '../crawler/import.ts';
@@ -23,13 +23,15 @@ const err = (line = '') => process.stderr.write(`${line}\n`);
 
 function parseYear(value: string): number {
   const year = Number(value);
-  if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200) throw new InvalidArgumentError('expected a four-digit year such as 2023.');
+  if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200)
+    throw new InvalidArgumentError('expected a four-digit year such as 2023.');
   return year;
 }
 
 function parsePositive(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number greater than 0.');
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a whole number greater than 0.');
   return n;
 }
 
@@ -55,7 +57,8 @@ async function indexWithProgress(ctx: Context, engine: SearchEngine, force = fal
       indexPrefix: ctx.config.indexPrefix,
       logger: ctx.logger,
       force,
-      onProgress: (p) => progress.update(p.done, p.total, `${p.passages} passages${p.current ? ` · ${p.current}` : ''}`),
+      onProgress: (p) =>
+        progress.update(p.done, p.total, `${p.passages} passages${p.current ? ` · ${p.current}` : ''}`),
     });
   } finally {
     progress.stop();
@@ -85,10 +88,16 @@ function printCrawlSummary(summaries: SourceSummary[], dryRun: boolean): void {
   }
 }
 
-async function runCrawl(ctx: Context, opts: { source?: string[]; country?: string; edition?: number; maxPages?: number; dryRun?: boolean }) {
-  const selected = opts.source?.length ? opts.source.map((id) => ctx.sources.require(id)) : ctx.sources.sources;
+async function runCrawl(
+  ctx: Context,
+  opts: { source?: string[]; country?: string; edition?: number; maxPages?: number; dryRun?: boolean },
+) {
+  const selected = opts.source?.length
+    ? opts.source.map((id) => ctx.sources.require(id))
+    : ctx.sources.sources;
   const withoutCrawl = selected.filter((s) => !s.crawl);
-  for (const s of withoutCrawl) err(`${s.id} has no crawl section in sources.yaml; import its files with "countrycite import".`);
+  for (const s of withoutCrawl)
+    err(`${s.id} has no crawl section in sources.yaml; import its files with "countrycite import".`);
   const progress = createProgress('Crawling');
   try {
     return await crawl({
@@ -106,16 +115,27 @@ async function runCrawl(ctx: Context, opts: { source?: string[]; country?: strin
 }
 
 async function listen(ctx: Context, engine: SearchEngine): Promise<string> {
-  const app = createWebApp({ client: engine.client, indexes: ctx.indexes, sources: ctx.sources, logger: ctx.logger, version: VERSION });
+  const app = createWebApp({
+    client: engine.client,
+    indexes: ctx.indexes,
+    sources: ctx.sources,
+    logger: ctx.logger,
+    version: VERSION,
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: ctx.config.port, hostname: ctx.config.host }, (info: AddressInfo) => {
-      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-      resolve(`http://${host}:${info.port}`);
-    });
+    const server = serve(
+      { fetch: app.fetch, port: ctx.config.port, hostname: ctx.config.host },
+      (info: AddressInfo) => {
+        const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+        resolve(`http://${host}:${info.port}`);
+      },
+    );
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${ctx.config.port} on ${ctx.config.host} is already in use. Pass --port <n> or set PORT to use another.`)
+          ? new Error(
+              `Port ${ctx.config.port} on ${ctx.config.host} is already in use. Pass --port <n> or set PORT to use another.`,
+            )
           : error,
       );
     });
@@ -136,10 +156,15 @@ async function passageCount(ctx: Context, engine: SearchEngine): Promise<number>
 
 export function buildProgram(): Command {
   const program = new Command('countrycite')
-    .description('Country-conditions research: crawl public country reports, index citable passages, search and cite them.')
+    .description(
+      'Country-conditions research: crawl public country reports, index citable passages, search and cite them.',
+    )
     .version(VERSION)
     // Environment variables are read by resolveConfig, so an error can name the variable that was set.
-    .option('--data <dir>', 'data directory: archive, search index, keys (env COUNTRYCITE_DATA, default ./data)')
+    .option(
+      '--data <dir>',
+      'data directory: archive, search index, keys (env COUNTRYCITE_DATA, default ./data)',
+    )
     .option('--port <n>', 'HTTP port for serve and start (env PORT, default 8787)')
     .option('--host <address>', 'address to listen on (env HOST, default 127.0.0.1)')
     .option('--sources <file>', "sources file (env COUNTRYCITE_SOURCES, default this package's sources.yaml)")
@@ -159,21 +184,27 @@ Examples:
 
   program
     .command('start')
-    .description('Start Meilisearch and the server; when the index is empty, crawl and index sources.yaml in the background.')
+    .description(
+      'Start Meilisearch and the server; when the index is empty, crawl and index sources.yaml in the background.',
+    )
     .action(async (_opts, command: Command) => {
       const ctx = context(command);
       const engine = await startEngine(ctx);
       const url = await listen(ctx, engine);
       out(`CountryCite is running at ${url}  (Ctrl+C to stop)`);
       if ((await passageCount(ctx, engine)) > 0) return;
-      out('The index is empty: crawling the sources in sources.yaml in the background. Search works as documents arrive.');
+      out(
+        'The index is empty: crawling the sources in sources.yaml in the background. Search works as documents arrive.',
+      );
       void (async () => {
         try {
           const summaries = await runCrawl(ctx, {});
           printCrawlSummary(summaries, false);
           printIndexReport(await indexWithProgress(ctx, engine));
         } catch (error) {
-          err(`Background crawl stopped: ${error instanceof Error ? error.message : String(error)}. The server keeps serving.`);
+          err(
+            `Background crawl stopped: ${error instanceof Error ? error.message : String(error)}. The server keeps serving.`,
+          );
         }
       })();
     });
@@ -190,51 +221,76 @@ Examples:
 
   program
     .command('crawl')
-    .description('Fetch the sources in sources.yaml into the archive (politely: robots.txt, one request at a time per host), then index.')
+    .description(
+      'Fetch the sources in sources.yaml into the archive (politely: robots.txt, one request at a time per host), then index.',
+    )
     .option('--source <id...>', 'only these sources')
     .option('--country <iso>', 'only documents about this country (ISO code or name)')
     .option('--edition <year>', 'only this edition', parseYear)
     .option('--max-pages <n>', 'stop after this many URLs per source', parsePositive)
     .option('--dry-run', 'fetch listings and report which documents would be fetched; store nothing')
     .option('--no-index', 'do not index after crawling')
-    .action(async (opts: { source?: string[]; country?: string; edition?: number; maxPages?: number; dryRun?: boolean; index: boolean }, command: Command) => {
-      const ctx = context(command);
-      const { resolveCountry } = await import('../core/countries.ts');
-      const country = opts.country ? resolveCountry(opts.country) : undefined;
-      if (opts.country && !country) throw new InvalidArgumentError(`--country "${opts.country}" is not a country name or ISO code.`);
-      const summaries = await runCrawl(ctx, { ...opts, country });
-      printCrawlSummary(summaries, opts.dryRun ?? false);
-      if (opts.index && !opts.dryRun) {
-        const engine = await startEngine(ctx);
-        printIndexReport(await indexWithProgress(ctx, engine));
-        await engine.stop();
-      }
-    });
+    .action(
+      async (
+        opts: {
+          source?: string[];
+          country?: string;
+          edition?: number;
+          maxPages?: number;
+          dryRun?: boolean;
+          index: boolean;
+        },
+        command: Command,
+      ) => {
+        const ctx = context(command);
+        const { resolveCountry } = await import('../core/countries.ts');
+        const country = opts.country ? resolveCountry(opts.country) : undefined;
+        if (opts.country && !country)
+          throw new InvalidArgumentError(`--country "${opts.country}" is not a country name or ISO code.`);
+        const summaries = await runCrawl(ctx, { ...opts, country });
+        printCrawlSummary(summaries, opts.dryRun ?? false);
+        if (opts.index && !opts.dryRun) {
+          const engine = await startEngine(ctx);
+          printIndexReport(await indexWithProgress(ctx, engine));
+          await engine.stop();
+        }
+      },
+    );
 
   program
     .command('import')
-    .description('Put local PDF, HTML and text files into the archive, then index them. For <source>/<edition>/<country>.<ext> trees the path gives the metadata.')
+    .description(
+      'Put local PDF, HTML and text files into the archive, then index them. For <source>/<edition>/<country>.<ext> trees the path gives the metadata.',
+    )
     .argument('<path>', 'a file or a folder')
     .option('--source <id>', 'source id from sources.yaml (default: from the path)')
     .option('--edition <year>', 'edition year (default: from the path)', parseYear)
     .option('--country <iso>', 'country (default: from the file name)')
     .option('--no-index', 'do not index after importing')
-    .action(async (target: string, opts: { source?: string; edition?: number; country?: string; index: boolean }, command: Command) => {
-      const ctx = context(command);
-      if (opts.source) ctx.sources.require(opts.source);
-      const started = Date.now();
-      const progress = createProgress('Importing');
-      const report = await importFiles(target, ctx.archive, ctx.sources, opts, (p) => progress.update(p.done, p.total, p.file)).finally(() =>
-        progress.stop(),
-      );
-      out(`Imported ${report.imported.length} files (${report.unchanged.length} already archived, ${report.skipped.length} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      for (const s of report.skipped) out(`  skipped ${s.file}: ${s.reason}`);
-      if (opts.index) {
-        const engine = await startEngine(ctx);
-        printIndexReport(await indexWithProgress(ctx, engine));
-        await engine.stop();
-      }
-    });
+    .action(
+      async (
+        target: string,
+        opts: { source?: string; edition?: number; country?: string; index: boolean },
+        command: Command,
+      ) => {
+        const ctx = context(command);
+        if (opts.source) ctx.sources.require(opts.source);
+        const started = Date.now();
+        const progress = createProgress('Importing');
+        const report = await importFiles(target, ctx.archive, ctx.sources, opts, (p) =>
+          progress.update(p.done, p.total, p.file),
+        ).finally(() => progress.stop());
+        out(
+          `Imported ${report.imported.length} files (${report.unchanged.length} already archived, ${report.skipped.length} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        );
+        for (const s of report.skipped) out(`  skipped ${s.file}: ${s.reason}`);
+        if (opts.index) {
+          const engine = await startEngine(ctx);
+          printIndexReport(await indexWithProgress(ctx, engine));
+          await engine.stop();
+        }
+      },
+    );
 
   program
     .command('index')
@@ -255,7 +311,12 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof SearchEngineError) err(error.message);
+    if (
+      error instanceof ConfigError ||
+      error instanceof ConfigFileError ||
+      error instanceof SearchEngineError
+    )
+      err(error.message);
     else if (error instanceof InvalidArgumentError) err(`error: ${error.message}`);
     else err(`countrycite: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     await shutdown();

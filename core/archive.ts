@@ -140,9 +140,14 @@ export class Archive {
     await mkdir(this.root, { recursive: true });
     // One write call per record with O_APPEND, then fsync: the line is either whole or (after a crash) cut
     // short, which `captures()` skips and reports.
-    const handle = await open(this.catalogFile, 'a');
+    const handle = await open(this.catalogFile, 'a+');
     try {
-      await handle.write(`${JSON.stringify(capture)}\n`);
+      // A line cut short by a crash must not swallow the next record: start on a fresh line.
+      const { size } = await handle.stat();
+      const last = Buffer.alloc(1);
+      const fresh =
+        size === 0 || ((await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] === 0x0a);
+      await handle.write(`${fresh ? '' : '\n'}${JSON.stringify(capture)}\n`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -20,10 +20,33 @@ export interface Citation {
 
 type CitablePassage = Pick<
   Passage,
-  'source' | 'title' | 'country' | 'edition' | 'publishedAt' | 'url' | 'anchor' | 'sectionPath' | 'page' | 'pageEnd' | 'capture'
+  | 'source'
+  | 'title'
+  | 'country'
+  | 'edition'
+  | 'publishedAt'
+  | 'url'
+  | 'anchor'
+  | 'sectionPath'
+  | 'page'
+  | 'pageEnd'
+  | 'capture'
 >;
 
-const MONTHS = ['Jan.', 'Feb.', 'Mar.', 'Apr.', 'May', 'June', 'July', 'Aug.', 'Sept.', 'Oct.', 'Nov.', 'Dec.'];
+const MONTHS = [
+  'Jan.',
+  'Feb.',
+  'Mar.',
+  'Apr.',
+  'May',
+  'June',
+  'July',
+  'Aug.',
+  'Sept.',
+  'Oct.',
+  'Nov.',
+  'Dec.',
+];
 
 /** Bluebook date: "Mar. 3, 2026". */
 export function bluebookDate(iso: string): string {

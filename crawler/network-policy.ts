@@ -75,16 +75,27 @@ export class NetworkPolicy {
   readonly lookup = (
     hostname: string,
     options: LookupOptions,
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
   ): void => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const list = addresses as LookupAddress[];
-      const allowed = this.mayUsePrivateAddress(hostname) ? list : list.filter((a) => !isPrivateAddress(a.address));
+      const allowed = this.mayUsePrivateAddress(hostname)
+        ? list
+        : list.filter((a) => !isPrivateAddress(a.address));
       if (allowed.length === 0) {
-        const refusal = Object.assign(new Error(`${hostname} resolves to a private address (${list.map((a) => a.address).join(', ')}); refused`), {
-          code: 'EPRIVATEADDRESS',
-        });
+        const refusal = Object.assign(
+          new Error(
+            `${hostname} resolves to a private address (${list.map((a) => a.address).join(', ')}); refused`,
+          ),
+          {
+            code: 'EPRIVATEADDRESS',
+          },
+        );
         return callback(refusal, '', 0);
       }
       if (options.all) return callback(null, allowed);

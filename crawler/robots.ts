@@ -50,10 +50,15 @@ export class RobotsPolicy {
 
   check(url: string, userAgent: string): RobotsVerdict {
     if (this.status === 'unavailable') return { allowed: true, reason: `no robots.txt (${this.detail})` };
-    if (this.status === 'unreachable') return { allowed: false, reason: `robots.txt unreachable (${this.detail}); nothing is fetched from ${this.origin} until it answers` };
+    if (this.status === 'unreachable')
+      return {
+        allowed: false,
+        reason: `robots.txt unreachable (${this.detail}); nothing is fetched from ${this.origin} until it answers`,
+      };
     const robot = this.robot as Robot;
     const allowed = robot.isAllowed(url, userAgent);
-    if (allowed === undefined) throw new Error(`robots.txt of ${this.origin} asked about ${url}, which is on another origin`);
+    if (allowed === undefined)
+      throw new Error(`robots.txt of ${this.origin} asked about ${url}, which is on another origin`);
     const line = robot.getMatchingLineNumber(url, userAgent);
     return { allowed, reason: line > 0 ? `robots.txt line ${line}` : 'robots.txt (no matching rule)' };
   }
@@ -90,13 +95,21 @@ export class RobotsCache {
   private async load(origin: string): Promise<RobotsPolicy> {
     const now = this.now();
     try {
-      const result = await this.fetcher.fetch({ url: `${origin}/robots.txt`, accept: 'text/plain,*/*;q=0.1' });
+      const result = await this.fetcher.fetch({
+        url: `${origin}/robots.txt`,
+        accept: 'text/plain,*/*;q=0.1',
+      });
       return RobotsPolicy.fromBody(origin, result.body.toString('utf8'), now);
     } catch (error) {
       if (error instanceof FetchFailure && error.reason === 'http-4xx') {
         return new RobotsPolicy(origin, 'unavailable', now, null, `HTTP ${error.status}`);
       }
-      const detail = error instanceof FetchFailure && error.status ? `HTTP ${error.status}` : error instanceof Error ? error.message : String(error);
+      const detail =
+        error instanceof FetchFailure && error.status
+          ? `HTTP ${error.status}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       return new RobotsPolicy(origin, 'unreachable', now, null, detail);
     }
   }

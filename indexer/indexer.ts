@@ -41,7 +41,10 @@ export async function awaitTask(
   const { taskUid } = await enqueued;
   const task = await client.tasks.waitForTask(taskUid, { timeout: timeoutMs, interval: 50 });
   if (task.status === 'failed') {
-    throw new IndexingError(`${what} failed: ${task.error?.message ?? 'unknown error'} (${task.error?.code ?? 'no code'})`, task.error?.code);
+    throw new IndexingError(
+      `${what} failed: ${task.error?.message ?? 'unknown error'} (${task.error?.code ?? 'no code'})`,
+      task.error?.code,
+    );
   }
   if (task.status === 'canceled') throw new IndexingError(`${what} was canceled`);
   return task;
@@ -63,7 +66,8 @@ export async function ensureIndexes(client: Meilisearch, names: IndexNames): Pro
       () => true,
       () => false,
     );
-    if (!exists) await awaitTask(client, client.createIndex(uid, { primaryKey: 'id' }), `Creating index ${uid}`);
+    if (!exists)
+      await awaitTask(client, client.createIndex(uid, { primaryKey: 'id' }), `Creating index ${uid}`);
     const current = await client.index(uid).getSettings();
     if (settingsDiffer(current, settings)) {
       await awaitTask(client, client.index(uid).updateSettings(settings), `Applying settings to ${uid}`);
@@ -117,7 +121,10 @@ interface Candidate {
 }
 
 /** The capture each document is read from. */
-export function chooseDocuments(captures: Capture[], sources: SourceRegistry): { chosen: Candidate[]; unplaced: IndexReport['unplaced'] } {
+export function chooseDocuments(
+  captures: Capture[],
+  sources: SourceRegistry,
+): { chosen: Candidate[]; unplaced: IndexReport['unplaced'] } {
   const unplaced: IndexReport['unplaced'] = [];
   const byDocument = new Map<string, Candidate[]>();
   for (const capture of captures) {
@@ -133,12 +140,22 @@ export function chooseDocuments(captures: Capture[], sources: SourceRegistry): {
     }
     const format = formatOf(capture.format, capture.contentType, capture.url);
     if (!format) {
-      unplaced.push({ url: capture.url, reason: `unsupported content type ${capture.contentType ?? 'unknown'}` });
+      unplaced.push({
+        url: capture.url,
+        reason: `unsupported content type ${capture.contentType ?? 'unknown'}`,
+      });
       continue;
     }
     const id = documentId({ source: source.id, country: capture.country, edition: capture.edition });
     const list = byDocument.get(id) ?? [];
-    list.push({ id, sourceId: source.id, country: capture.country, edition: capture.edition, capture, format });
+    list.push({
+      id,
+      sourceId: source.id,
+      country: capture.country,
+      edition: capture.edition,
+      capture,
+      format,
+    });
     byDocument.set(id, list);
   }
   const chosen: Candidate[] = [];
@@ -157,7 +174,10 @@ function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supe
   const editions = new Map<string, number[]>();
   for (const c of chosen) {
     const key = `${c.sourceId}|${c.country}`;
-    editions.set(key, [...(editions.get(key) ?? []), c.edition].sort((a, b) => a - b));
+    editions.set(
+      key,
+      [...(editions.get(key) ?? []), c.edition].sort((a, b) => a - b),
+    );
   }
   const status = new Map<string, { latest: boolean; supersededBy: number | null }>();
   for (const c of chosen) {
@@ -178,7 +198,14 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
   const { chosen, unplaced } = chooseDocuments(await archive.captures(), sources);
   const status = editionStatus(chosen);
   const tagger = new Tagger(loadTaxonomy());
-  const progress: IndexProgress = { total: chosen.length, done: 0, indexed: 0, skipped: 0, failed: 0, passages: 0 };
+  const progress: IndexProgress = {
+    total: chosen.length,
+    done: 0,
+    indexed: 0,
+    skipped: 0,
+    failed: 0,
+    passages: 0,
+  };
   const failures: IndexFailure[] = [];
   const batchSize = options.batchSize ?? 5000;
   let pending: Passage[] = [];
@@ -190,7 +217,9 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
       const ndjson = pending.map((p) => JSON.stringify(p)).join('\n');
       await awaitTask(
         client,
-        client.index(names.passages).addDocumentsFromString(ndjson, 'application/x-ndjson', { primaryKey: 'id' }),
+        client
+          .index(names.passages)
+          .addDocumentsFromString(ndjson, 'application/x-ndjson', { primaryKey: 'id' }),
         `Adding ${pending.length} passages`,
       );
     }
@@ -198,14 +227,19 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
       // Passages of an earlier revision that the new one no longer has.
       await awaitTask(
         client,
-        client.index(names.passages).deleteDocuments({ filter: `documentId = ${JSON.stringify(document.id)} AND revision != ${JSON.stringify(revision)}` }),
+        client.index(names.passages).deleteDocuments({
+          filter: `documentId = ${JSON.stringify(document.id)} AND revision != ${JSON.stringify(revision)}`,
+        }),
         `Removing stale passages of ${document.id}`,
       );
     }
     if (pendingDocuments.length) {
       await awaitTask(
         client,
-        client.index(names.documents).addDocuments(pendingDocuments.map((d) => d.document), { primaryKey: 'id' }),
+        client.index(names.documents).addDocuments(
+          pendingDocuments.map((d) => d.document),
+          { primaryKey: 'id' },
+        ),
         `Recording ${pendingDocuments.length} documents`,
       );
     }

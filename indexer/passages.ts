@@ -2,7 +2,14 @@
  * Outlined paragraphs → Passage records (the core contract): bounded in words, with deterministic ids,
  * country mentions and explainable tags.
  */
-import type { CaptureRef, Document, DocumentFormat, Ground, OutlineEntry, Passage } from '../core/contract.ts';
+import type {
+  CaptureRef,
+  Document,
+  DocumentFormat,
+  Ground,
+  OutlineEntry,
+  Passage,
+} from '../core/contract.ts';
 import { findCountryMentions } from '../core/countries.ts';
 import { passageId } from '../core/ids.ts';
 import type { OutlinedParagraph } from './outline.ts';
@@ -36,7 +43,8 @@ export interface DocumentMeta {
 }
 
 // Abbreviations after which a period does not end a sentence.
-const ABBREVIATIONS = /(?:\b(?:U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|approx|para|paras|p|pp|cf|al)|\b[A-Z])\.$/;
+const ABBREVIATIONS =
+  /(?:\b(?:U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|approx|para|paras|p|pp|cf|al)|\b[A-Z])\.$/;
 
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
@@ -78,7 +86,11 @@ export function splitLongParagraph(text: string, max = MAX_PASSAGE_WORDS): strin
   return result;
 }
 
-export function buildPassages(meta: DocumentMeta, paragraphs: OutlinedParagraph[], tagger: Tagger): Passage[] {
+export function buildPassages(
+  meta: DocumentMeta,
+  paragraphs: OutlinedParagraph[],
+  tagger: Tagger,
+): Passage[] {
   const passages: Passage[] = [];
   const seen = new Map<string, number>();
   for (const paragraph of paragraphs) {
@@ -125,7 +137,11 @@ export function buildPassages(meta: DocumentMeta, paragraphs: OutlinedParagraph[
 }
 
 /** The document record: metadata plus its outline (each section with its first passage and page). */
-export function buildDocument(meta: DocumentMeta, passages: Passage[], indexerVersion = INDEXER_VERSION): Document {
+export function buildDocument(
+  meta: DocumentMeta,
+  passages: Passage[],
+  indexerVersion = INDEXER_VERSION,
+): Document {
   const outlineEntries: OutlineEntry[] = [];
   const byPath = new Map<string, OutlineEntry>();
   for (const p of passages) {

@@ -52,7 +52,8 @@ export class Tagger {
     const result: TagMatch[] = [];
     for (const tag of this.tags) {
       const excluded: [number, number][] = [];
-      if (tag.exclude) for (const m of text.matchAll(tag.exclude)) excluded.push([m.index, m.index + m[0].length]);
+      if (tag.exclude)
+        for (const m of text.matchAll(tag.exclude)) excluded.push([m.index, m.index + m[0].length]);
       const terms = new Set<string>();
       for (const m of text.matchAll(tag.pattern)) {
         const start = m.index;

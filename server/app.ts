@@ -51,7 +51,10 @@ export function createApp(deps: AppDeps) {
       summary: 'Service health',
       responses: {
         200: { description: 'Meilisearch is reachable', content: { 'application/json': { schema: Health } } },
-        503: { description: 'Meilisearch is unreachable', content: { 'application/json': { schema: Health } } },
+        503: {
+          description: 'Meilisearch is unreachable',
+          content: { 'application/json': { schema: Health } },
+        },
       },
     }),
     async (c) => {
@@ -60,11 +63,26 @@ export function createApp(deps: AppDeps) {
         const stats = await deps.client.getStats();
         const count = (uid: string) => stats.indexes[uid]?.numberOfDocuments ?? 0;
         return c.json(
-          { status: 'ok' as const, meilisearch: 'available' as const, passages: count(deps.indexes.passages), documents: count(deps.indexes.documents), version },
+          {
+            status: 'ok' as const,
+            meilisearch: 'available' as const,
+            passages: count(deps.indexes.passages),
+            documents: count(deps.indexes.documents),
+            version,
+          },
           200,
         );
       } catch {
-        return c.json({ status: 'unavailable' as const, meilisearch: 'unreachable' as const, passages: null, documents: null, version }, 503);
+        return c.json(
+          {
+            status: 'unavailable' as const,
+            meilisearch: 'unreachable' as const,
+            passages: null,
+            documents: null,
+            version,
+          },
+          503,
+        );
       }
     },
   );
@@ -78,7 +96,10 @@ export function createApp(deps: AppDeps) {
         'Full-text search over citable passages with filters by country, protected ground, source and edition. Latest editions by default; see `editions` in the response for matches in older editions.',
       request: { query: SearchQuery },
       responses: {
-        200: { description: 'Matching passages', content: { 'application/json': { schema: SearchResponse } } },
+        200: {
+          description: 'Matching passages',
+          content: { 'application/json': { schema: SearchResponse } },
+        },
         400: { description: 'Invalid parameters', content: problemContent },
         503: { description: 'Search engine unavailable or nothing indexed yet', content: problemContent },
       },
@@ -118,11 +139,20 @@ export function createApp(deps: AppDeps) {
   });
 
   app.notFound((c) =>
-    problemResponse(c, { status: 404, title: 'Not found', detail: `There is nothing at ${c.req.method} ${c.req.path}. The API is described at /openapi.json.` }),
+    problemResponse(c, {
+      status: 404,
+      title: 'Not found',
+      detail: `There is nothing at ${c.req.method} ${c.req.path}. The API is described at /openapi.json.`,
+    }),
   );
   app.onError((error, c) => {
     if (error instanceof HttpProblem) {
-      return problemResponse(c, { status: error.status, title: error.title, detail: error.detail, ...(error.errors ? { errors: error.errors } : {}) });
+      return problemResponse(c, {
+        status: error.status,
+        title: error.title,
+        detail: error.detail,
+        ...(error.errors ? { errors: error.errors } : {}),
+      });
     }
     logger.error({ err: error, path: c.req.path, requestId: c.get('requestId') }, 'request failed');
     return problemResponse(c, {

@@ -2,13 +2,16 @@
  * Errors as RFC 9457 problem details (application/problem+json): a status, a short title and a detail that
  * says what was wrong and how to fix it.
  */
+
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from '@hono/zod-openapi';
 
 export const Problem = z
   .object({
-    type: z.string().describe('A URI reference identifying the problem type; "about:blank" for plain HTTP errors.'),
+    type: z
+      .string()
+      .describe('A URI reference identifying the problem type; "about:blank" for plain HTTP errors.'),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
@@ -34,7 +37,11 @@ export class HttpProblem extends Error {
 }
 
 export function problemResponse(c: Context, problem: Omit<Problem, 'type'> & { type?: string }): Response {
-  const body: Problem = { type: problem.type ?? 'about:blank', ...problem, instance: problem.instance ?? c.req.path };
+  const body: Problem = {
+    type: problem.type ?? 'about:blank',
+    ...problem,
+    instance: problem.instance ?? c.req.path,
+  };
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
     'content-type': 'application/problem+json; charset=utf-8',
   });

@@ -19,7 +19,10 @@ function listOf<T extends z.ZodType>(item: T) {
 const CountryParam = z.string().transform((value, ctx) => {
   const code = resolveCountry(value);
   if (!code) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a country; use an ISO 3166-1 alpha-2 code such as GT, or a name such as Guatemala` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a country; use an ISO 3166-1 alpha-2 code such as GT, or a name such as Guatemala`,
+    });
     return z.NEVER;
   }
   return code;
@@ -35,7 +38,8 @@ export const SearchQuery = z.object({
     example: 'femicide',
   }),
   country: listOf(CountryParam).openapi({
-    description: 'Subject country of the report, as ISO 3166-1 alpha-2 (or a name). Repeat or comma-separate for several.',
+    description:
+      'Subject country of the report, as ISO 3166-1 alpha-2 (or a name). Repeat or comma-separate for several.',
     example: ['GT'],
   }),
   ground: listOf(z.enum(GROUNDS, { error: `expected one of ${GROUNDS.join(', ')}` })).openapi({
@@ -50,7 +54,10 @@ export const SearchQuery = z.object({
     .min(1900, 'expected a year such as 2023')
     .max(2200, 'expected a year such as 2023')
     .optional()
-    .openapi({ description: 'Edition (the year a report covers). Setting it searches that edition whether or not it is the latest.' }),
+    .openapi({
+      description:
+        'Edition (the year a report covers). Setting it searches that edition whether or not it is the latest.',
+    }),
   latest: BooleanParam.optional().openapi({
     description:
       'Latest editions only (default true unless `edition` is given). When the latest editions have no match but older ones do, the older matches are returned and `editions.showingHistorical` is true.',
@@ -74,7 +81,9 @@ export const Citation = z
   .object({
     full: z.string().openapi({ description: 'Full form for a first cite or an exhibit index (plain text).' }),
     short: z.string().openapi({ description: 'Short form for later cites.' }),
-    fullHtml: z.string().openapi({ description: 'Full form with the title in <i>; everything else escaped.' }),
+    fullHtml: z
+      .string()
+      .openapi({ description: 'Full form with the title in <i>; everything else escaped.' }),
     pin: z.string().openapi({ description: 'Pin cite: section and, for PDFs, page.' }),
   })
   .openapi('Citation');
@@ -89,17 +98,25 @@ export const Hit = z
   .object({
     id: z.string().openapi({ example: 'us-dos-hrr_gt_2023_5Fa42tpwEHtM1_om' }),
     documentId: z.string(),
-    text: z.string().openapi({ description: 'Passage text (a snippet when the source licence allows no more).' }),
+    text: z
+      .string()
+      .openapi({ description: 'Passage text (a snippet when the source licence allows no more).' }),
     highlighted: z
       .string()
       .openapi({ description: 'The text as HTML: <mark> around matches, everything else escaped.' }),
-    snippet: z.string().openapi({ description: 'About 40 words around the first match, as HTML like `highlighted`.' }),
+    snippet: z
+      .string()
+      .openapi({ description: 'About 40 words around the first match, as HTML like `highlighted`.' }),
     country: z.string().openapi({ description: 'ISO 3166-1 alpha-2 of the subject country.', example: 'GT' }),
     countryName: z.string(),
     mentions: z.array(z.string()).openapi({ description: 'Other countries named in the passage.' }),
     edition: z.number().int(),
     latest: z.boolean(),
-    supersededBy: z.number().int().nullable().openapi({ description: 'Newer edition of the same report, if held.' }),
+    supersededBy: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Newer edition of the same report, if held.' }),
     source: z.string(),
     publisher: z.string(),
     series: z.string(),
@@ -116,7 +133,11 @@ export const Hit = z
     topics: z.array(z.string()),
     elements: z.array(z.string()),
     matches: z.array(TagMatch).openapi({ description: 'The terms that produced each tag.' }),
-    license: z.object({ id: z.string(), display: z.enum(['full-text', 'snippet']), notice: z.string().nullable() }),
+    license: z.object({
+      id: z.string(),
+      display: z.enum(['full-text', 'snippet']),
+      notice: z.string().nullable(),
+    }),
     capture: z.object({ sha256: z.string(), fetchedAt: z.string() }),
     citation: Citation,
   })
@@ -130,9 +151,9 @@ export const EditionsNotice = z
       .number()
       .int()
       .openapi({ description: 'Matches in superseded editions that the latest-only results leave out.' }),
-    showingHistorical: z
-      .boolean()
-      .openapi({ description: 'True when no latest edition matched and these hits come from older editions.' }),
+    showingHistorical: z.boolean().openapi({
+      description: 'True when no latest edition matched and these hits come from older editions.',
+    }),
     notice: z.string().nullable(),
   })
   .openapi('EditionsNotice');
@@ -151,7 +172,10 @@ export const SearchResponse = z
 export type SearchResponse = z.infer<typeof SearchResponse>;
 
 export const PassageResponse = Hit.extend({
-  previous: z.string().nullable().openapi({ description: 'Id of the passage before this one in the document.' }),
+  previous: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Id of the passage before this one in the document.' }),
   next: z.string().nullable().openapi({ description: 'Id of the passage after this one in the document.' }),
 }).openapi('Passage');
 export type PassageResponse = z.infer<typeof PassageResponse>;

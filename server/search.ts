@@ -3,10 +3,11 @@
  * comes through here: the Meilisearch key stays in this process, filter values are validated before they
  * reach a filter expression, and passage text is escaped with our own <mark> tags put back afterwards.
  */
-import type { Hits, Meilisearch, MultiSearchQuery, SearchResponse as MeiliSearchResponse } from 'meilisearch';
+import type { Hits, SearchResponse as MeiliSearchResponse, Meilisearch, MultiSearchQuery } from 'meilisearch';
 import { citePassage } from '../core/citation.ts';
 import { Passage } from '../core/contract.ts';
 import { countryByCode } from '../core/countries.ts';
+import { meilisearchErrorCode } from '../core/meilisearch-http.ts';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, type IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
 import { HttpProblem } from './problem.ts';
@@ -21,7 +22,10 @@ export interface SearchDeps {
 const SNIPPET_WORDS = 40;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** Escapes crawled text, then turns our private-use highlight markers into <mark> tags. */
@@ -32,7 +36,10 @@ export function markHighlights(withMarkers: string): string {
 /** About `words` words around the first highlight, with an ellipsis where text was cut. */
 export function snippetAround(withMarkers: string, words = SNIPPET_WORDS): string {
   const tokens = withMarkers.split(/\s+/);
-  const first = Math.max(0, tokens.findIndex((t) => t.includes(HIGHLIGHT_PRE)));
+  const first = Math.max(
+    0,
+    tokens.findIndex((t) => t.includes(HIGHLIGHT_PRE)),
+  );
   const start = Math.max(0, first - Math.floor(words / 3));
   const end = Math.min(tokens.length, start + words);
   let piece = tokens.slice(start, end).join(' ');
@@ -67,7 +74,12 @@ export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: st
   const plain = (s: string) => s.replaceAll(HIGHLIGHT_PRE, '').replaceAll(HIGHLIGHT_POST, '');
   const citation = source
     ? citePassage(passage, source)
-    : { full: `${passage.publisher}, ${passage.title} (${passage.edition}), ${passage.url}`, short: passage.title, fullHtml: escapeHtml(passage.title), pin: '' };
+    : {
+        full: `${passage.publisher}, ${passage.title} (${passage.edition}), ${passage.url}`,
+        short: passage.title,
+        fullHtml: escapeHtml(passage.title),
+        pin: '',
+      };
   return {
     id: passage.id,
     documentId: passage.documentId,
@@ -96,7 +108,11 @@ export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: st
     topics: passage.topics,
     elements: passage.elements,
     matches: passage.matches,
-    license: { id: passage.license, display: snippetOnly ? 'snippet' : 'full-text', notice: source?.license.notice ?? null },
+    license: {
+      id: passage.license,
+      display: snippetOnly ? 'snippet' : 'full-text',
+      notice: source?.license.notice ?? null,
+    },
     capture: passage.capture,
     citation,
   };
@@ -111,7 +127,12 @@ export function buildFilter(query: SearchQuery, deps: SearchDeps): string[] {
   if (query.source?.length) {
     const unknown = query.source.filter((s) => !deps.sources.get(s));
     if (unknown.length) {
-      throw new HttpProblem(400, 'Invalid request', `Unknown source ${unknown.map((s) => `"${s}"`).join(', ')}; known sources: ${deps.sources.sources.map((s) => s.id).join(', ')}.`, unknown.map((s) => ({ parameter: 'source', message: `unknown source "${s}"` })));
+      throw new HttpProblem(
+        400,
+        'Invalid request',
+        `Unknown source ${unknown.map((s) => `"${s}"`).join(', ')}; known sources: ${deps.sources.sources.map((s) => s.id).join(', ')}.`,
+        unknown.map((s) => ({ parameter: 'source', message: `unknown source "${s}"` })),
+      );
     }
     filter.push(`source IN [${quoted(query.source)}]`);
   }
@@ -133,7 +154,11 @@ function searchRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): 
   };
 }
 
-export async function searchPassages(deps: SearchDeps, query: SearchQuery, origin: string): Promise<SearchResponse> {
+export async function searchPassages(
+  deps: SearchDeps,
+  query: SearchQuery,
+  origin: string,
+): Promise<SearchResponse> {
   const filter = buildFilter(query, deps);
   const latestOnly = query.edition === undefined && query.latest !== false;
   let mode: SearchResponse['editions']['mode'] = query.edition !== undefined ? 'edition' : 'all';
@@ -151,14 +176,17 @@ export async function searchPassages(deps: SearchDeps, query: SearchQuery, origi
       }),
     );
     const [latest, older] = results as MeiliSearchResponse<Record<string, unknown>>[];
-    if (!latest || !older) throw new HttpProblem(502, 'Search engine error', 'Meilisearch returned an incomplete answer.');
+    if (!latest || !older)
+      throw new HttpProblem(502, 'Search engine error', 'Meilisearch returned an incomplete answer.');
     olderEditionHits = older.estimatedTotalHits ?? 0;
     if ((latest.estimatedTotalHits ?? 0) === 0 && olderEditionHits > 0) {
       result = older;
       showingHistorical = true;
     } else result = latest;
   } else {
-    const { results } = await engineCall(() => deps.client.multiSearch({ queries: [searchRequest(deps, query, filter)] }));
+    const { results } = await engineCall(() =>
+      deps.client.multiSearch({ queries: [searchRequest(deps, query, filter)] }),
+    );
     result = results[0] as MeiliSearchResponse<Record<string, unknown>>;
   }
   const notice = showingHistorical
@@ -179,12 +207,13 @@ export async function searchPassages(deps: SearchDeps, query: SearchQuery, origi
 
 export async function getPassage(deps: SearchDeps, id: string, origin: string): Promise<PassageResponse> {
   const index = deps.client.index(deps.indexes.passages);
-  const raw = await engineCall(() => index.getDocument(id)).catch((error: unknown) => {
-    if (error instanceof HttpProblem) throw error;
-    if ((error as { cause?: { code?: string } }).cause?.code === 'document_not_found') {
-      throw new HttpProblem(404, 'Passage not found', `No passage has the id "${id}". Ids change only when a report's text changes; search again to find the current passage.`);
-    }
-    throw error;
+  const raw = await engineCall(() => index.getDocument(id), {
+    document_not_found: () =>
+      new HttpProblem(
+        404,
+        'Passage not found',
+        `No passage has the id "${id}". Ids change only when a report's text changes; search again to find the current passage.`,
+      ),
   });
   const hit = toHit(deps, raw as Record<string, unknown>, origin);
   const order = (raw as { order: number }).order;
@@ -195,26 +224,46 @@ export async function getPassage(deps: SearchDeps, id: string, origin: string): 
       limit: 2,
     }),
   );
-  const find = (o: number) => (neighbours.results.find((r) => r.order === o)?.id as string | undefined) ?? null;
+  const find = (o: number) =>
+    (neighbours.results.find((r) => r.order === o)?.id as string | undefined) ?? null;
   return { ...hit, previous: find(order - 1), next: find(order + 1) };
 }
 
-/** Meilisearch being down is a 503 with a plain explanation, not a stack trace. */
-export async function engineCall<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * Meilisearch being down is a 503 with a plain explanation, not a stack trace; `known` maps Meilisearch
+ * error codes the caller expects (e.g. document_not_found) to its own problems.
+ */
+export async function engineCall<T>(
+  call: () => Promise<T>,
+  known: Record<string, () => HttpProblem> = {},
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    const api = meilisearchErrorCode(error);
+    if (api) {
+      const mapped = known[api.code];
+      if (mapped) throw mapped();
+      if (api.code === 'index_not_found') {
+        throw new HttpProblem(
+          503,
+          'Index not ready',
+          'Nothing has been indexed yet. Run "countrycite import <path>" or "countrycite crawl", or wait for the first crawl to finish.',
+        );
+      }
+      throw new HttpProblem(
+        502,
+        'Search engine error',
+        `Meilisearch rejected the request: ${api.message} (${api.code})`,
+      );
+    }
     const name = (error as Error).name;
     if (name === 'MeilisearchRequestError' || name === 'MeilisearchRequestTimeOutError') {
-      throw new HttpProblem(503, 'Search engine unavailable', `Meilisearch did not answer (${(error as Error).message}). Try again shortly; if it persists, restart CountryCite.`);
-    }
-    if (name === 'MeilisearchApiError') {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      if (cause?.code === 'index_not_found') {
-        throw new HttpProblem(503, 'Index not ready', 'Nothing has been indexed yet. Run "countrycite import <path>" or "countrycite crawl", or wait for the first crawl to finish.');
-      }
-      if (cause?.code === 'document_not_found') throw error;
-      throw new HttpProblem(502, 'Search engine error', `Meilisearch rejected the request: ${cause?.message ?? (error as Error).message}`);
+      throw new HttpProblem(
+        503,
+        'Search engine unavailable',
+        `Meilisearch did not answer (${(error as Error).message}). Try again shortly; if it persists, restart CountryCite.`,
+      );
     }
     throw error;
   }

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Context } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { secureHeaders } from 'hono/secure-headers';
 import { GROUNDS } from '../core/contract.ts';
 import { countryByCode } from '../core/countries.ts';
 import { type AppDeps, createApp, originOf } from '../server/app.ts';
@@ -97,61 +97,63 @@ function SearchForm(props: { query: Partial<SearchQuery>; facets: Facets }) {
   const selectedCountry = query.country?.[0] ?? '';
   const selectedGround = query.ground?.[0] ?? '';
   return (
-    <form class="search" method="get" action="/" role="search" data-autosubmit>
-      <div class="query">
-        <label class="sr-only" for="q">
-          Search passages
-        </label>
-        <input
-          id="q"
-          type="search"
-          name="q"
-          value={query.q ?? ''}
-          placeholder="e.g. police inaction on domestic violence"
-          autocomplete="off"
-        />
-        <button type="submit">Search</button>
-      </div>
-      <div class="filters">
-        <label>
-          Country
-          <select name="country">
-            <option value="">All countries</option>
-            {f.countries.map((c) => (
-              <option value={c.code} selected={c.code === selectedCountry}>
-                {c.name} ({c.count})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Protected ground
-          <select name="ground">
-            <option value="">Any ground</option>
-            {GROUNDS.map((g) => (
-              <option value={g} selected={g === selectedGround}>
-                {GROUND_LABELS[g]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Edition
-          <select name="edition">
-            <option value="">Latest editions</option>
-            {f.editions.map((e) => (
-              <option value={String(e)} selected={e === query.edition}>
-                {e}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" name="latest" value="false" checked={query.latest === false} />
-          Include older editions
-        </label>
-      </div>
-    </form>
+    <search>
+      <form class="search" method="get" action="/" data-autosubmit>
+        <div class="query">
+          <label class="sr-only" for="q">
+            Search passages
+          </label>
+          <input
+            id="q"
+            type="search"
+            name="q"
+            value={query.q ?? ''}
+            placeholder="e.g. police inaction on domestic violence"
+            autocomplete="off"
+          />
+          <button type="submit">Search</button>
+        </div>
+        <div class="filters">
+          <label>
+            Country
+            <select name="country">
+              <option value="">All countries</option>
+              {f.countries.map((c) => (
+                <option value={c.code} selected={c.code === selectedCountry}>
+                  {c.name} ({c.count})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Protected ground
+            <select name="ground">
+              <option value="">Any ground</option>
+              {GROUNDS.map((g) => (
+                <option value={g} selected={g === selectedGround}>
+                  {GROUND_LABELS[g]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Edition
+            <select name="edition">
+              <option value="">Latest editions</option>
+              {f.editions.map((e) => (
+                <option value={String(e)} selected={e === query.edition}>
+                  {e}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="check">
+            <input type="checkbox" name="latest" value="false" checked={query.latest === false} />
+            Include older editions
+          </label>
+        </div>
+      </form>
+    </search>
   );
 }
 
@@ -168,11 +170,12 @@ function EditionBadge(props: { hit: Hit }) {
 
 function SectionPath(props: { path: string[] }) {
   return (
-    <div class="path" aria-label="Section">
+    <p class="path">
+      <span class="sr-only">Section: </span>
       {props.path.map((p) => (
-        <span>{p}</span>
+        <span class="step">{p}</span>
       ))}
-    </div>
+    </p>
   );
 }
 
@@ -212,16 +215,16 @@ function HitCard(props: { hit: Hit }) {
       <SectionPath path={hit.sectionPath} />
       <p class="text" dangerouslySetInnerHTML={{ __html: hit.highlighted }} />
       {hit.grounds.length ? (
-        <div class="tags" aria-label="Protected grounds">
+        <ul class="tags" aria-label="Protected grounds">
           {hit.grounds.map((g) => (
-            <span
+            <li
               class="badge"
               title={`Matched: ${hit.matches.find((m) => m.tag === g)?.terms.join(', ') ?? ''}`}
             >
               {GROUND_LABELS[g]}
-            </span>
+            </li>
           ))}
-        </div>
+        </ul>
       ) : null}
       <div class="actions">
         <CopyButton hit={hit} form="full" label="Copy citation" />

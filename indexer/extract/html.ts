@@ -7,8 +7,17 @@ import { type Cheerio, load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { type Block, cleanText, type Extracted } from './blocks.ts';
 
-const MAIN_CANDIDATES = ['main', '[role="main"]', 'article', '.entry-content', '.report__content', '#content', 'body'];
-const DROP = 'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, [hidden], [aria-hidden="true"], .visually-hidden, .sr-only';
+const MAIN_CANDIDATES = [
+  'main',
+  '[role="main"]',
+  'article',
+  '.entry-content',
+  '.report__content',
+  '#content',
+  'body',
+];
+const DROP =
+  'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, [hidden], [aria-hidden="true"], .visually-hidden, .sr-only';
 const LEAF_BLOCKS = new Set(['p', 'li', 'blockquote', 'pre', 'dd', 'dt', 'figcaption', 'caption', 'address']);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
@@ -40,7 +49,13 @@ export function extractHtml(html: string): Extracted {
       anchor = $(element).attr('id') ?? $(element).find('[id]').first().attr('id') ?? anchor;
       blocks.push({ kind: 'heading', text: clean, level, page: null, anchor: anchor ?? null });
     } else {
-      blocks.push({ kind: 'paragraph', text: clean, page: null, pageEnd: null, anchor: $(element).attr('id') ?? anchor });
+      blocks.push({
+        kind: 'paragraph',
+        text: clean,
+        page: null,
+        pageEnd: null,
+        anchor: $(element).attr('id') ?? anchor,
+      });
     }
   };
 

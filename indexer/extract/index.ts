@@ -19,7 +19,11 @@ export async function extract(format: DocumentFormat, body: Uint8Array): Promise
 }
 
 /** Format from the capture's declared format, its content type, or its URL. */
-export function formatOf(declared: DocumentFormat | null, contentType: string | null, url: string): DocumentFormat | null {
+export function formatOf(
+  declared: DocumentFormat | null,
+  contentType: string | null,
+  url: string,
+): DocumentFormat | null {
   if (declared) return declared;
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/pdf') return 'pdf';

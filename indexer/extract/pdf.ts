@@ -7,7 +7,15 @@
  */
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
-import { appendLine, type Block, cleanText, endsSentence, type Extracted, isStructuralHeading, vocabularyOf } from './blocks.ts';
+import {
+  appendLine,
+  type Block,
+  cleanText,
+  type Extracted,
+  endsSentence,
+  isStructuralHeading,
+  vocabularyOf,
+} from './blocks.ts';
 
 export class ExtractionError extends Error {
   override name = 'ExtractionError';
@@ -44,7 +52,9 @@ export async function readPdfLines(data: Uint8Array): Promise<PdfPageText[]> {
       verbosity: 0,
     }).promise;
   } catch (error) {
-    throw new ExtractionError(`cannot open the PDF: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ExtractionError(
+      `cannot open the PDF: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     const pages: PdfPageText[] = [];
@@ -58,7 +68,9 @@ export async function readPdfLines(data: Uint8Array): Promise<PdfPageText[]> {
     }
     return pages;
   } catch (error) {
-    throw new ExtractionError(`cannot read the PDF's text: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ExtractionError(
+      `cannot read the PDF's text: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await pdf.destroy();
   }
@@ -91,7 +103,15 @@ function groupLines(items: TextItem[], page: number): PdfLine[] {
       const first = parts.find((p) => p.str.trim()) ?? parts[0];
       const x = first?.transform[4] ?? 0;
       const font = [...fontChars.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-      lines.push({ text: clean, page, y: current.y, x, width: end - x, size: Math.round(size * 10) / 10, font });
+      lines.push({
+        text: clean,
+        page,
+        y: current.y,
+        x,
+        width: end - x,
+        size: Math.round(size * 10) / 10,
+        font,
+      });
     }
     current = undefined;
   };
@@ -116,7 +136,8 @@ function dropRunningLines(pages: PdfPageText[]): PdfLine[][] {
   const key = (l: PdfLine) => `${Math.round(l.y / 4)}|${l.text.replace(/\d+/g, '#').toLowerCase()}`;
   const counts = new Map<string, number>();
   for (const p of pages) {
-    for (const k of new Set(p.lines.filter((l) => inMargin(l, p)).map(key))) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const k of new Set(p.lines.filter((l) => inMargin(l, p)).map(key)))
+      counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const threshold = Math.max(2, Math.ceil(pages.length * 0.5));
   return pages.map((p) =>
@@ -145,7 +166,10 @@ export async function extractPdf(data: Uint8Array): Promise<Extracted> {
   const body = mode(charsBySize);
   const headingSizes = [...charsBySize.keys()].filter((s) => s > body * 1.04).sort((a, b) => b - a);
   // The largest size on page 1 only is the document title (level 0).
-  const titleSize = headingSizes[0] !== undefined && all.every((l) => l.size !== headingSizes[0] || l.page === 1) ? headingSizes[0] : undefined;
+  const titleSize =
+    headingSizes[0] !== undefined && all.every((l) => l.size !== headingSizes[0] || l.page === 1)
+      ? headingSizes[0]
+      : undefined;
   const levelOf = (size: number) => {
     const rank = headingSizes.indexOf(size);
     if (rank < 0) return null;
@@ -178,12 +202,24 @@ export async function extractPdf(data: Uint8Array): Promise<Extracted> {
   const flushHeading = () => {
     if (!heading) return;
     if (heading.level === 0 && title === null) title = heading.text;
-    blocks.push({ kind: 'heading', text: heading.text, level: heading.level, page: heading.page, anchor: null });
+    blocks.push({
+      kind: 'heading',
+      text: heading.text,
+      level: heading.level,
+      page: heading.page,
+      anchor: null,
+    });
     heading = null;
   };
   const flushParagraph = () => {
     if (!paragraph) return;
-    blocks.push({ kind: 'paragraph', text: paragraph.text, page: paragraph.page, pageEnd: paragraph.pageEnd, anchor: null });
+    blocks.push({
+      kind: 'paragraph',
+      text: paragraph.text,
+      page: paragraph.page,
+      pageEnd: paragraph.pageEnd,
+      anchor: null,
+    });
     paragraph = null;
   };
 

@@ -9,8 +9,8 @@ import {
   appendLine,
   type Block,
   cleanText,
-  endsSentence,
   type Extracted,
+  endsSentence,
   isStructuralHeading,
   isTitleCase,
   MINOR_WORDS,
@@ -34,7 +34,8 @@ export function extractText(input: string): Extracted {
   let previousEnded = true;
 
   const flush = () => {
-    if (paragraph) blocks.push({ kind: 'paragraph', text: paragraph, page: null, pageEnd: null, anchor: null });
+    if (paragraph)
+      blocks.push({ kind: 'paragraph', text: paragraph, page: null, pageEnd: null, anchor: null });
     paragraph = '';
   };
 
@@ -79,7 +80,10 @@ export function extractText(input: string): Extracted {
 
 /** The typical full line width: the 90th percentile of line lengths. */
 function textWidth(lines: string[]): number {
-  const lengths = lines.map((l) => l.length).filter((n) => n > 20).sort((a, b) => a - b);
+  const lengths = lines
+    .map((l) => l.length)
+    .filter((n) => n > 20)
+    .sort((a, b) => a - b);
   if (lengths.length === 0) return 80;
   return lengths[Math.floor(lengths.length * 0.9)] ?? 80;
 }
@@ -124,7 +128,8 @@ function headingWraps(line: string, next: string | undefined): boolean {
 /** Heading fonts are large, so a wrapped heading's next line is short and strictly title-cased. */
 function isHeadingContinuation(line: string | undefined): boolean {
   if (!line || line.length > 70) return false;
-  if (isStructuralHeading(line) || /[.:;]$/.test(line) || KNOWN_SUBSECTIONS.has(line.toLowerCase())) return false;
+  if (isStructuralHeading(line) || /[.:;]$/.test(line) || KNOWN_SUBSECTIONS.has(line.toLowerCase()))
+    return false;
   // A wrapped part may start with a small word: "… Abuses Based" + "on Sexual Orientation, …".
   const first = line.split(/\s+/)[0]?.toLowerCase() ?? '';
   return isTitleCase(MINOR_WORDS.has(first) ? line.slice(first.length).trim() : line, 1);

@@ -39,7 +39,12 @@ export async function reportPdf(title: string, parts: PdfPart[]): Promise<Uint8A
   const total = pages.length;
   pages.forEach((p, i) => {
     p.drawText(`Page ${i + 1} of ${total}`, { x: 470, y: 740, size: 10, font: regular });
-    p.drawText('Country Reports on Human Rights Practices for 2023', { x: 170, y: 50, size: 10, font: regular });
+    p.drawText('Country Reports on Human Rights Practices for 2023', {
+      x: 170,
+      y: 50,
+      size: 10,
+      font: regular,
+    });
     p.drawText('Test Department of State • Test Bureau', { x: 200, y: 36, size: 10, font: regular });
   });
   return pdf.save();

@@ -41,10 +41,14 @@ async function waitGone(pid: number, ms = 8000): Promise<boolean> {
 
 /** Starts the engine in a separate Node process and returns that process and the Meilisearch pid. */
 async function engineInChild(dataDir: string): Promise<{ child: ChildProcess; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/helpers/engine-child.ts'), dataDir], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'tests/helpers/engine-child.ts'), dataDir],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -65,13 +69,19 @@ describe('embedded Meilisearch', () => {
     const fake = path.join(dir, 'meilisearch');
     await writeFile(fake, `#!/bin/sh\ntouch "${marker}"\n`);
     await chmod(fake, 0o755);
-    await expect(verifiedBinary(fake, dir)).rejects.toThrow(/Refusing to run .*sha256 is [a-f0-9]{64}, expected 5354d854/);
-    await expect(connectSearchEngine({ dataDir: dir, binaryPath: fake, stopOnExit: false })).rejects.toBeInstanceOf(SearchEngineError);
+    await expect(verifiedBinary(fake, dir)).rejects.toThrow(
+      /Refusing to run .*sha256 is [a-f0-9]{64}, expected 5354d854/,
+    );
+    await expect(
+      connectSearchEngine({ dataDir: dir, binaryPath: fake, stopOnExit: false }),
+    ).rejects.toBeInstanceOf(SearchEngineError);
     await expect(stat(marker)).rejects.toThrow();
   });
 
   it('tells the user to install Meilisearch and set MEILI_URL on an unsupported platform', () => {
-    expect(() => packagedBinaryPath('darwin', 'arm64')).toThrow(/only available on Linux x64 .*darwin\/arm64.*Install Meilisearch.*set MEILI_URL/);
+    expect(() => packagedBinaryPath('darwin', 'arm64')).toThrow(
+      /only available on Linux x64 .*darwin\/arm64.*Install Meilisearch.*set MEILI_URL/,
+    );
   });
 
   it('listens on 127.0.0.1 on a free port, keeps its data and a 0600 master key under the data dir, and stops', async () => {
@@ -121,25 +131,36 @@ describe('embedded Meilisearch', () => {
     }
   });
 
-  it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('leaves no orphan when its parent gets %s', async (signal) => {
-    const { child, pid } = await engineInChild(await tempDir());
-    expect(isAlive(pid)).toBe(true);
-    child.kill(signal);
-    expect(await waitGone(pid)).toBe(true);
-  });
+  it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)(
+    'leaves no orphan when its parent gets %s',
+    async (signal) => {
+      const { child, pid } = await engineInChild(await tempDir());
+      expect(isAlive(pid)).toBe(true);
+      child.kill(signal);
+      expect(await waitGone(pid)).toBe(true);
+    },
+  );
 
   it('uses an existing server through MEILI_URL and MEILI_MASTER_KEY, and explains a wrong key', async () => {
     const dataDir = await tempDir();
     const owner = await connectSearchEngine({ dataDir, stopOnExit: false });
     try {
-      const external = await connectSearchEngine({ dataDir: await tempDir(), meiliUrl: owner.url, meiliMasterKey: owner.masterKey });
+      const external = await connectSearchEngine({
+        dataDir: await tempDir(),
+        meiliUrl: owner.url,
+        meiliMasterKey: owner.masterKey,
+      });
       expect(external.owned).toBe(false);
       await expect(
-        connectSearchEngine({ dataDir: await tempDir(), meiliUrl: owner.url, meiliMasterKey: 'wrong-key-wrong-key' }),
+        connectSearchEngine({
+          dataDir: await tempDir(),
+          meiliUrl: owner.url,
+          meiliMasterKey: 'wrong-key-wrong-key',
+        }),
       ).rejects.toThrow(/refused the key in MEILI_MASTER_KEY/);
-      await expect(connectSearchEngine({ dataDir, meiliUrl: 'http://127.0.0.1:9', healthTimeoutMs: 500 })).rejects.toThrow(
-        /Cannot reach Meilisearch at MEILI_URL=http:\/\/127\.0\.0\.1:9/,
-      );
+      await expect(
+        connectSearchEngine({ dataDir, meiliUrl: 'http://127.0.0.1:9', healthTimeoutMs: 500 }),
+      ).rejects.toThrow(/Cannot reach Meilisearch at MEILI_URL=http:\/\/127\.0\.0\.1:9/);
     } finally {
       await owner.stop();
     }

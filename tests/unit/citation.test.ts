@@ -13,9 +13,21 @@ describe('citations', () => {
   });
 
   it.each([
-    [['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence'], '§ 6 (“Women: Rape and Domestic Violence”)'],
-    [['Section 1. Respect for the Integrity of the Person', 'c. Torture and Other Cruel, Inhuman, or Degrading Treatment'], '§ 1.c'],
-    [['Section 1. Respect', 'c. Torture', 'Prison and Detention Center Conditions'], '§ 1.c (“Prison and Detention Center Conditions”)'],
+    [
+      ['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence'],
+      '§ 6 (“Women: Rape and Domestic Violence”)',
+    ],
+    [
+      [
+        'Section 1. Respect for the Integrity of the Person',
+        'c. Torture and Other Cruel, Inhuman, or Degrading Treatment',
+      ],
+      '§ 1.c',
+    ],
+    [
+      ['Section 1. Respect', 'c. Torture', 'Prison and Detention Center Conditions'],
+      '§ 1.c (“Prison and Detention Center Conditions”)',
+    ],
     [['Executive Summary'], '(“Executive Summary”)'],
     [[], ''],
   ])('pins %j as %s', (path, pin) => {
@@ -33,10 +45,14 @@ describe('citations', () => {
 
   it('adds the PDF page, and a page range when the passage runs over a page break', () => {
     expect(citePassage({ ...samplePassage, page: 41, pageEnd: 41 }, hrr).pin).toBe('§ 6 (“Women”), at 41');
-    expect(citePassage({ ...samplePassage, page: 41, pageEnd: 42 }, hrr).short).toBe('2023 Guatemala HRR § 6 (“Women”), at 41–42');
+    expect(citePassage({ ...samplePassage, page: 41, pageEnd: 42 }, hrr).short).toBe(
+      '2023 Guatemala HRR § 6 (“Women”), at 41–42',
+    );
   });
 
   it('links to the anchor when the page has one', () => {
-    expect(citePassage({ ...samplePassage, anchor: 'women' }, hrr).full).toContain('/guatemala/#women (last visited');
+    expect(citePassage({ ...samplePassage, anchor: 'women' }, hrr).full).toContain(
+      '/guatemala/#women (last visited',
+    );
   });
 });

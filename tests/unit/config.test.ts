@@ -12,7 +12,10 @@ describe('configuration', () => {
   });
 
   it('prefers a flag over its environment variable', () => {
-    const config = resolveConfig({ port: '9000', data: '/tmp/x' }, { PORT: '8000', COUNTRYCITE_DATA: '/tmp/y' });
+    const config = resolveConfig(
+      { port: '9000', data: '/tmp/x' },
+      { PORT: '8000', COUNTRYCITE_DATA: '/tmp/y' },
+    );
     expect(config.port).toBe(9000);
     expect(config.dataDir).toBe('/tmp/x');
   });
@@ -20,8 +23,12 @@ describe('configuration', () => {
   it('names the variable and what it expects when a value is bad', () => {
     expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => resolveConfig({}, { PORT: 'eighty' })).toThrow(/PORT="eighty": expected a port number/);
-    expect(() => resolveConfig({ port: '70000' }, {})).toThrow(/--port="70000": expected a port between 0 and 65535/);
-    expect(() => resolveConfig({}, { MEILI_URL: 'not a url' })).toThrow(/MEILI_URL="not a url": expected a URL/);
+    expect(() => resolveConfig({ port: '70000' }, {})).toThrow(
+      /--port="70000": expected a port between 0 and 65535/,
+    );
+    expect(() => resolveConfig({}, { MEILI_URL: 'not a url' })).toThrow(
+      /MEILI_URL="not a url": expected a URL/,
+    );
   });
 
   it('refuses a master key without a server URL', () => {

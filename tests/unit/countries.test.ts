@@ -12,7 +12,7 @@ describe('countries', () => {
     ['DRC', 'CD'],
     ['democratic-republic-of-the-congo', 'CD'],
     ['Congo-Brazzaville', 'CG'],
-    ["Côte d’Ivoire", 'CI'],
+    ['Côte d’Ivoire', 'CI'],
     ['Ivory Coast', 'CI'],
     ['el-salvador', 'SV'],
     ['Eswatini', 'SZ'],

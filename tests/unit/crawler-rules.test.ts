@@ -6,35 +6,62 @@ import { canonicalUrl, compilePattern, expandSeed, matchPattern } from '../../cr
 import { RobotsPolicy } from '../../crawler/robots.ts';
 
 describe('URL patterns', () => {
-  const country = compilePattern('https://www.state.gov/reports/{edition}-country-reports-on-human-rights-practices/{country}/');
+  const country = compilePattern(
+    'https://www.state.gov/reports/{edition}-country-reports-on-human-rights-practices/{country}/',
+  );
   const pdf = compilePattern('https://www.state.gov/wp-content/uploads/*/*/*HUMAN-RIGHTS-REPORT*.pdf');
 
   it('reads the edition and country slug from a matching URL', () => {
-    expect(matchPattern(country, 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/el-salvador/')).toEqual({
+    expect(
+      matchPattern(
+        country,
+        'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/el-salvador/',
+      ),
+    ).toEqual({
       edition: 2023,
       countrySlug: 'el-salvador',
     });
-    expect(matchPattern(country, 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/')).toBeNull();
+    expect(
+      matchPattern(country, 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/'),
+    ).toBeNull();
   });
 
   it('matches file names case-insensitively and * within one path segment', () => {
-    expect(matchPattern(pdf, 'https://www.state.gov/wp-content/uploads/2024/02/528267_GUATEMALA-2023-HUMAN-RIGHTS-REPORT.pdf')).toEqual({});
-    expect(matchPattern(pdf, 'https://www.state.gov/wp-content/uploads/2024/02/extra/x-HUMAN-RIGHTS-REPORT.pdf')).toBeNull();
+    expect(
+      matchPattern(
+        pdf,
+        'https://www.state.gov/wp-content/uploads/2024/02/528267_GUATEMALA-2023-HUMAN-RIGHTS-REPORT.pdf',
+      ),
+    ).toEqual({});
+    expect(
+      matchPattern(pdf, 'https://www.state.gov/wp-content/uploads/2024/02/extra/x-HUMAN-RIGHTS-REPORT.pdf'),
+    ).toBeNull();
   });
 
   it('expands seeds for each edition and canonicalises URLs', () => {
-    expect(expandSeed('https://x.org/{edition}/', [2022, 2023]).map((s) => s.url)).toEqual(['https://x.org/2022/', 'https://x.org/2023/']);
+    expect(expandSeed('https://x.org/{edition}/', [2022, 2023]).map((s) => s.url)).toEqual([
+      'https://x.org/2022/',
+      'https://x.org/2023/',
+    ]);
     expect(canonicalUrl('HTTPS://WWW.State.gov:443/a#section-6')).toBe('https://www.state.gov/a');
   });
 });
 
 describe('network policy (SSRF)', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0'])(
-    'treats %s as private',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.20.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '0.0.0.0',
+  ])('treats %s as private', (address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
 
   it.each(['8.8.8.8', '23.1.2.3', '2606:4700::1111'])('treats %s as public', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
@@ -51,18 +78,27 @@ describe('network policy (SSRF)', () => {
 });
 
 describe('robots.txt policy', () => {
-  const body = 'User-agent: *\nDisallow: /private/\nCrawl-delay: 5\n\nUser-agent: CountryCiteBot\nDisallow: /no-bots/\nCrawl-delay: 2\n';
+  const body =
+    'User-agent: *\nDisallow: /private/\nCrawl-delay: 5\n\nUser-agent: CountryCiteBot\nDisallow: /no-bots/\nCrawl-delay: 2\n';
 
   it('applies the group for our product token and says which line decided', () => {
     const policy = RobotsPolicy.fromBody('https://example.org', body);
-    expect(policy.check('https://example.org/no-bots/page', 'CountryCiteBot')).toEqual({ allowed: false, reason: 'robots.txt line 6' });
+    expect(policy.check('https://example.org/no-bots/page', 'CountryCiteBot')).toEqual({
+      allowed: false,
+      reason: 'robots.txt line 6',
+    });
     expect(policy.check('https://example.org/private/page', 'CountryCiteBot').allowed).toBe(true);
     expect(policy.check('https://example.org/private/page', 'OtherBot').allowed).toBe(false);
     expect(policy.crawlDelaySeconds('CountryCiteBot')).toBe(2);
   });
 
   it('allows everything when robots.txt is missing and nothing when it is unreachable', () => {
-    expect(new RobotsPolicy('https://a.org', 'unavailable', Date.now(), null, 'HTTP 404').check('https://a.org/x', 'CountryCiteBot').allowed).toBe(true);
+    expect(
+      new RobotsPolicy('https://a.org', 'unavailable', Date.now(), null, 'HTTP 404').check(
+        'https://a.org/x',
+        'CountryCiteBot',
+      ).allowed,
+    ).toBe(true);
     const unreachable = new RobotsPolicy('https://a.org', 'unreachable', Date.now(), null, 'HTTP 503');
     expect(unreachable.check('https://a.org/x', 'CountryCiteBot').allowed).toBe(false);
   });
@@ -72,12 +108,16 @@ describe('robots.txt policy', () => {
     const parsed = RobotsPolicy.fromBody('https://a.org', body, now);
     expect(parsed.expired(now + 23 * 3600_000)).toBe(false);
     expect(parsed.expired(now + 25 * 3600_000)).toBe(true);
-    expect(new RobotsPolicy('https://a.org', 'unreachable', now, null, 'x').expired(now + 2 * 3600_000)).toBe(true);
+    expect(new RobotsPolicy('https://a.org', 'unreachable', now, null, 'x').expired(now + 2 * 3600_000)).toBe(
+      true,
+    );
   });
 
   it('reads only the first 500 KiB', () => {
     const huge = `User-agent: *\nAllow: /\n${'# padding\n'.repeat(60_000)}User-agent: *\nDisallow: /late/\n`;
-    expect(RobotsPolicy.fromBody('https://a.org', huge).check('https://a.org/late/x', 'CountryCiteBot').allowed).toBe(true);
+    expect(
+      RobotsPolicy.fromBody('https://a.org', huge).check('https://a.org/late/x', 'CountryCiteBot').allowed,
+    ).toBe(true);
   });
 });
 
@@ -124,6 +164,8 @@ describe('frontier', () => {
     const frontier = new Frontier();
     frontier.setDelay('h', 1, 10_000);
     // 300 s cap: an absurd Crawl-delay cannot stall a crawl for hours.
-    expect((frontier as unknown as { hosts: Map<string, { delayMs: number }> }).hosts.get('h')?.delayMs).toBe(300_000);
+    expect((frontier as unknown as { hosts: Map<string, { delayMs: number }> }).hosts.get('h')?.delayMs).toBe(
+      300_000,
+    );
   });
 });

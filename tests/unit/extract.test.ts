@@ -19,7 +19,9 @@ describe('plain-text extraction', () => {
   it('finds the title and joins wrapped headings', () => {
     expect(extracted.title).toBe('Honduras 2023 Human Rights Report');
     const headings = extracted.blocks.filter((b) => b.kind === 'heading').map((b) => b.text);
-    expect(headings).toContain('a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings');
+    expect(headings).toContain(
+      'a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings',
+    );
     expect(headings).toContain(
       'Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics',
     );
@@ -38,10 +40,18 @@ describe('plain-text extraction', () => {
 
   it('gives each paragraph its full section path, with run-in labels as the last level', () => {
     const femicide = paragraphs.find((p) => p.text.includes('femicide remained widespread'));
-    expect(femicide?.sectionPath).toEqual(['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence']);
+    expect(femicide?.sectionPath).toEqual([
+      'Section 6. Discrimination and Societal Abuses',
+      'Women',
+      'Rape and Domestic Violence',
+    ]);
     expect(femicide?.paragraph).toBe(1);
     const shelters = paragraphs.find((p) => p.text.startsWith('Shelters'));
-    expect(shelters?.sectionPath).toEqual(['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence']);
+    expect(shelters?.sectionPath).toEqual([
+      'Section 6. Discrimination and Societal Abuses',
+      'Women',
+      'Rape and Domestic Violence',
+    ]);
     expect(shelters?.paragraph).toBe(2);
     const prison = paragraphs.find((p) => p.text.startsWith('Prison conditions'));
     expect(prison?.sectionPath).toEqual([
@@ -52,7 +62,9 @@ describe('plain-text extraction', () => {
   });
 
   it('recognises run-in labels only when they read like headings', () => {
-    expect(runInLabel('Rape and Domestic Violence:  The law criminalized rape.')).toBe('Rape and Domestic Violence');
+    expect(runInLabel('Rape and Domestic Violence:  The law criminalized rape.')).toBe(
+      'Rape and Domestic Violence',
+    );
     expect(runInLabel('The report said:  Many were detained.')).toBeNull();
   });
 });
@@ -87,8 +99,15 @@ describe('PDF extraction', () => {
       { paragraph: ['There were significant changes in the human rights', 'situation during the year.'] },
       { heading: 'Section 6. Discrimination and Societal Abuses', size: 18 },
       { heading: 'Women', size: 15 },
-      ...Array.from({ length: 30 }, () => ({ paragraph: [filler, 'Observers said the practice continued.'] })),
-      { paragraph: ['Rape and Domestic Violence: The law criminalized rape, and', 'femicide remained a serious problem.'] },
+      ...Array.from({ length: 30 }, () => ({
+        paragraph: [filler, 'Observers said the practice continued.'],
+      })),
+      {
+        paragraph: [
+          'Rape and Domestic Violence: The law criminalized rape, and',
+          'femicide remained a serious problem.',
+        ],
+      },
     ]);
     const extracted = await extractPdf(pdf);
     expect(extracted.title).toBe('Testland 2023 Human Rights Report');
@@ -97,22 +116,33 @@ describe('PDF extraction', () => {
     expect(texts).not.toMatch(/Page \d+ of \d+/);
     expect(texts).not.toContain('Country Reports on Human Rights Practices for 2023');
     const paragraphs = outline(extracted.blocks);
-    expect(paragraphs[0]?.text).toBe('There were significant changes in the human rights situation during the year.');
+    expect(paragraphs[0]?.text).toBe(
+      'There were significant changes in the human rights situation during the year.',
+    );
     expect(paragraphs[0]?.sectionPath).toEqual(['Executive Summary']);
     const last = paragraphs.at(-1);
-    expect(last?.sectionPath).toEqual(['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence']);
+    expect(last?.sectionPath).toEqual([
+      'Section 6. Discrimination and Societal Abuses',
+      'Women',
+      'Rape and Domestic Violence',
+    ]);
     expect(last?.page).toBe(extracted.pages);
-    expect(paragraphs.filter((p) => p.text === `${filler} Observers said the practice continued.`)).toHaveLength(30);
+    expect(
+      paragraphs.filter((p) => p.text === `${filler} Observers said the practice continued.`),
+    ).toHaveLength(30);
   });
 
   it('reports a corrupt PDF as an extraction error', async () => {
-    await expect(extractPdf(new TextEncoder().encode('%PDF-1.7\nthis is not a pdf'))).rejects.toBeInstanceOf(ExtractionError);
+    await expect(extractPdf(new TextEncoder().encode('%PDF-1.7\nthis is not a pdf'))).rejects.toBeInstanceOf(
+      ExtractionError,
+    );
   });
 });
 
 describe('HTML extraction', () => {
   it('reads the main content only, with headings, anchors, lists and tables', () => {
-    const extracted = extractHtml(`<!doctype html><html><head><title>Page title</title><script>var x = 1;</script></head>
+    const extracted =
+      extractHtml(`<!doctype html><html><head><title>Page title</title><script>var x = 1;</script></head>
       <body><nav><a href="/">Home</a> Menu</nav><header>Banner text</header>
       <main><h1>2023 Country Reports on Human Rights Practices: Testland</h1>
       <h2 id="section-6">Section 6. Discrimination and Societal Abuses</h2>
@@ -129,7 +159,11 @@ describe('HTML extraction', () => {
       'Year | Cases',
       '2023 | 400',
     ]);
-    expect(paragraphs[0]?.sectionPath).toEqual(['Section 6. Discrimination and Societal Abuses', 'Women', 'Rape and Domestic Violence']);
+    expect(paragraphs[0]?.sectionPath).toEqual([
+      'Section 6. Discrimination and Societal Abuses',
+      'Women',
+      'Rape and Domestic Violence',
+    ]);
     expect(paragraphs[0]?.anchor).toBe('women');
     const all = extracted.blocks.map((b) => b.text).join(' ');
     expect(all).not.toContain('Banner text');

@@ -4,8 +4,12 @@ import { markHighlights, snippetAround } from '../../server/search.ts';
 
 describe('highlighting', () => {
   it('escapes crawled text and keeps only our own <mark> tags', () => {
-    const html = markHighlights(`A cell marked <script>alert("x")</script> & ${PRE}femicide${POST} <b>bold</b>`);
-    expect(html).toBe('A cell marked &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; <mark>femicide</mark> &lt;b&gt;bold&lt;/b&gt;');
+    const html = markHighlights(
+      `A cell marked <script>alert("x")</script> & ${PRE}femicide${POST} <b>bold</b>`,
+    );
+    expect(html).toBe(
+      'A cell marked &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; <mark>femicide</mark> &lt;b&gt;bold&lt;/b&gt;',
+    );
   });
 
   it('cuts a snippet around the first match without splitting a highlight', () => {

@@ -9,12 +9,22 @@ describe('ids', () => {
 
   it('derives a document id from source, country and edition', () => {
     expect(documentId({ source: 'us-dos-hrr', country: 'GT', edition: 2023 })).toBe('us-dos-hrr_gt_2023');
-    expect(documentId({ source: 'uk-cpin', country: 'AL', edition: 2024, part: 'Blood feuds' })).toBe('uk-cpin_al_2024_blood-feuds');
+    expect(documentId({ source: 'uk-cpin', country: 'AL', edition: 2024, part: 'Blood feuds' })).toBe(
+      'uk-cpin_al_2024_blood-feuds',
+    );
   });
 
   it('gives the same passage id for the same section and words, whatever the whitespace or case', () => {
-    const a = passageId('us-dos-hrr_gt_2023', ['Section 6.', 'Women'], 'Observers noted femicide remained a problem.');
-    const b = passageId('us-dos-hrr_gt_2023', ['Section 6.', 'Women'], '  Observers  noted\nfemicide remained a problem. ');
+    const a = passageId(
+      'us-dos-hrr_gt_2023',
+      ['Section 6.', 'Women'],
+      'Observers noted femicide remained a problem.',
+    );
+    const b = passageId(
+      'us-dos-hrr_gt_2023',
+      ['Section 6.', 'Women'],
+      '  Observers  noted\nfemicide remained a problem. ',
+    );
     expect(a).toBe(b);
     expect(a).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.byteLength(a)).toBeLessThanOrEqual(511);

@@ -37,17 +37,23 @@ describe('sources.yaml', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigFileError);
-      expect(String(error)).toContain('sources.yaml:8: sources[0] (id: test-source) → colour: unknown field "colour"');
+      expect(String(error)).toContain(
+        'sources.yaml:8: sources[0] (id: test-source) → colour: unknown field "colour"',
+      );
     }
   });
 
   it('names the line and the field of a bad value', () => {
     const text = valid.replace('cadence: annual', 'cadence: sometimes');
-    expect(() => parseYamlFile('sources.yaml', SourcesFile, text)).toThrow(/sources\.yaml:7: sources\[0\] \(id: test-source\) → cadence: Invalid option/);
+    expect(() => parseYamlFile('sources.yaml', SourcesFile, text)).toThrow(
+      /sources\.yaml:7: sources\[0\] \(id: test-source\) → cadence: Invalid option/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
-    expect(() => parseYamlFile('sources.yaml', SourcesFile, 'sources:\n  - id: [unclosed\n')).toThrow(/sources\.yaml:\d+:/);
+    expect(() => parseYamlFile('sources.yaml', SourcesFile, 'sources:\n  - id: [unclosed\n')).toThrow(
+      /sources\.yaml:\d+:/,
+    );
   });
 
   it('refuses duplicate ids', () => {

@@ -15,7 +15,10 @@ describe('taxonomy', () => {
 
   it('rejects a taxonomy missing a ground', () => {
     const file = path.join(os.tmpdir(), `taxonomy-${process.pid}.yaml`);
-    writeFileSync(file, 'grounds:\n  - id: race\n    label: Race\n    terms: [race]\ntopics: []\nelements: []\n');
+    writeFileSync(
+      file,
+      'grounds:\n  - id: race\n    label: Race\n    terms: [race]\ntopics: []\nelements: []\n',
+    );
     expect(() => loadTaxonomy(file)).toThrow(/ground "religion" is missing/);
   });
 });
@@ -25,20 +28,31 @@ describe('tagger', () => {
   const grounds = (text: string) => tagger.tag(text).filter((m) => m.axis === 'ground');
 
   it('tags grounds and lists the terms that produced each tag', () => {
-    const matches = grounds('Journalists and opposition activists were detained; Garifuna communities faced ethnic discrimination.');
-    expect(matches.find((m) => m.tag === 'political-opinion')?.terms).toEqual(expect.arrayContaining(['journalists', 'opposition', 'activists']));
-    expect(matches.find((m) => m.tag === 'race')?.terms).toEqual(expect.arrayContaining(['garifuna', 'ethnic']));
+    const matches = grounds(
+      'Journalists and opposition activists were detained; Garifuna communities faced ethnic discrimination.',
+    );
+    expect(matches.find((m) => m.tag === 'political-opinion')?.terms).toEqual(
+      expect.arrayContaining(['journalists', 'opposition', 'activists']),
+    );
+    expect(matches.find((m) => m.tag === 'race')?.terms).toEqual(
+      expect.arrayContaining(['garifuna', 'ethnic']),
+    );
   });
 
   it('matches word endings only where the term asks for them', () => {
-    expect(grounds('Religious leaders and churches were attacked.').find((m) => m.tag === 'religion')?.terms).toEqual(
-      expect.arrayContaining(['religious', 'churches']),
-    );
+    expect(
+      grounds('Religious leaders and churches were attacked.').find((m) => m.tag === 'religion')?.terms,
+    ).toEqual(expect.arrayContaining(['religious', 'churches']));
     expect(grounds('The racecourse was closed.').some((m) => m.tag === 'race')).toBe(false);
   });
 
   it('ignores false friends', () => {
-    expect(grounds('The presidential race was calm, and the race for mayor ended.').some((m) => m.tag === 'race')).toBe(false);
-    expect(grounds('Racial discrimination persisted during the presidential race.').find((m) => m.tag === 'race')?.terms).toEqual(['racial']);
+    expect(
+      grounds('The presidential race was calm, and the race for mayor ended.').some((m) => m.tag === 'race'),
+    ).toBe(false);
+    expect(
+      grounds('Racial discrimination persisted during the presidential race.').find((m) => m.tag === 'race')
+        ?.terms,
+    ).toEqual(['racial']);
   });
 });

@@ -1,6 +1,5 @@
 // CountryCite progressive enhancement: copy a citation in one click (rich text with the title in italics
 // where the browser allows it, plain text otherwise). The page works without this script.
-'use strict';
 
 function announce(message) {
   const status = document.getElementById('status');
@@ -17,14 +16,14 @@ async function copyCitation(button) {
   const plain = button.dataset.citation || '';
   const html = button.dataset.citationHtml || '';
   try {
-    if (html && window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
+    if (html && window.ClipboardItem && navigator.clipboard?.write) {
       await navigator.clipboard.write([
         new ClipboardItem({
           'text/plain': new Blob([plain], { type: 'text/plain' }),
           'text/html': new Blob([html], { type: 'text/html' }),
         }),
       ]);
-    } else if (navigator.clipboard && navigator.clipboard.writeText) {
+    } else if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(plain);
     } else {
       fallbackCopy(plain);
@@ -58,7 +57,9 @@ function fallbackCopy(text) {
     ok = false;
   }
   document.body.removeChild(area);
-  announce(ok ? 'Citation copied to the clipboard.' : 'Copy failed: select the citation text and copy it by hand.');
+  announce(
+    ok ? 'Citation copied to the clipboard.' : 'Copy failed: select the citation text and copy it by hand.',
+  );
 }
 
 document.addEventListener('click', (event) => {
@@ -72,7 +73,10 @@ document.addEventListener('click', (event) => {
 // Filters apply as soon as they change, so a keyboard user need not find the submit button.
 document.addEventListener('change', (event) => {
   const target = event.target;
-  if (target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type === 'checkbox')) {
+  if (
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLInputElement && target.type === 'checkbox')
+  ) {
     if (target.form && target.form.dataset.autosubmit !== undefined) target.form.requestSubmit();
   }
 });

@@ -1,0 +1,126 @@
+/**
+ * The web UI in a real browser (Debian's Chromium driven by playwright-core): search, filter, read the
+ * highlighted passage with its section path, copy its citation in one click, open its permalink. Crawled
+ * text that looks like HTML stays text.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebApp } from '../../web/app.tsx';
+import { FIXTURES } from '../helpers/corpus.ts';
+import { type TestEngine, testEngine } from '../helpers/engine.ts';
+import { importAndIndex } from '../helpers/indexed-fixtures.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  // CI installs Chromium (.ci/run); elsewhere the suite says why the browser tests did not run.
+  if (process.env.CI)
+    throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium package`);
+  process.stderr.write(`[skip] browser tests: ${CHROMIUM} not found (apt-get install chromium)\n`);
+}
+
+describe.skipIf(!available)('web UI in Chromium', () => {
+  let engine: TestEngine;
+  let browser: Browser;
+  let base: string;
+  let close: () => void;
+
+  beforeAll(async () => {
+    engine = testEngine();
+    const { sources } = await importAndIndex(engine, path.join(FIXTURES, 'reports'));
+    const app = createWebApp({ client: engine.client, indexes: engine.indexes, sources });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => server.close();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    close?.();
+    await engine?.cleanup();
+  });
+
+  it('searches, shows highlighted passages with their section, and copies a citation in one click', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(base);
+    await expect(page.title()).resolves.toBe('CountryCite');
+    await page.fill('input[name=q]', 'femicide');
+    await page.selectOption('select[name=country]', 'HN');
+    await Promise.all([page.waitForURL(/country=HN/), page.click('button[type=submit]')]);
+    // Only older editions match: the page says so rather than showing nothing.
+    await expect(page.locator('.notice').first().textContent()).resolves.toMatch(
+      /No passage in the latest editions matches/,
+    );
+    const card = page.locator('li.hit', { hasText: 'femicide remained widespread' });
+    await expect(card.locator('mark').first().textContent()).resolves.toBe('femicide');
+    await expect(card.locator('.path').textContent()).resolves.toContain('Women');
+    await expect(card.locator('.badge.historical').textContent()).resolves.toMatch(/superseded by 2024/);
+
+    await card.locator('button[data-copy-citation]', { hasText: 'Copy citation' }).click();
+    await card.locator('button[data-copied]').waitFor({ timeout: 5000 });
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(
+      /^U\.S\. Dep't of State, Bureau of Democracy, Human Rights, and Labor, Honduras 2023 Human Rights Report § 6/,
+    );
+    // Screen readers hear it too.
+    await page.waitForFunction(
+      () => /copied/i.test(document.getElementById('status')?.textContent ?? ''),
+      null,
+      { timeout: 5000 },
+    );
+
+    await card.locator('h2 a').click();
+    await page.waitForURL(/\/passages\//);
+    await expect(page.locator('.citation').textContent()).resolves.toContain(
+      'Honduras 2023 Human Rights Report',
+    );
+    await expect(page.locator('nav.pages a', { hasText: 'Next passage' }).count()).resolves.toBe(1);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('shows crawled markup as text and runs none of it', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${base}/?q=${encodeURIComponent('cell marked')}&latest=false`);
+    const text = await page.locator('li.hit .text').first().textContent();
+    expect(text).toContain('<script>alert("x")</script>');
+    expect(await page.locator('li.hit .text script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('reports a bad filter value on the page with a 400', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${base}/?q=x&country=Atlantis`);
+    expect(response?.status()).toBe(400);
+    await expect(page.locator('[role=alert]').textContent()).resolves.toMatch(/"Atlantis" is not a country/);
+    await page.close();
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * The countrycite command as a user runs it: help on every command, clear errors for bad configuration,
+ * import then serve, a clean stop on SIGTERM with no Meilisearch left behind, and `start` keeping the
+ * server up when a publisher cannot be reached.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, isAlive } from '../../core/meilisearch.ts';
+import { FIXTURES, REPO_ROOT } from '../helpers/corpus.ts';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'countrycite.js');
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'countrycite-cli-'));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+}
+
+/** Starts a long-running command and resolves with the URL it prints. */
+async function launch(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; url: string; output: string[] }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => output.push(l));
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  lines.on('line', (l) => output.push(l));
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (l) => {
+      const m = /running at (http:\/\/\S+)/.exec(l);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output.join('\n')}`)));
+  });
+  return { child, url, output };
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+describe('countrycite CLI', () => {
+  it('explains itself with --help, on every command', () => {
+    const top = run(['--help']);
+    expect(top.status).toBe(0);
+    for (const command of ['start', 'serve', 'crawl', 'import', 'index'])
+      expect(top.stdout).toContain(command);
+    expect(top.stdout).toMatch(/--data <dir>.*COUNTRYCITE_DATA/s);
+    for (const [command, flag] of [
+      ['crawl', '--dry-run'],
+      ['import', '--country'],
+      ['index', '--force'],
+      ['serve', '--help'],
+      ['start', '--help'],
+    ] as const) {
+      const help = run([command, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  it('stops with a message naming the variable when the configuration is bad', () => {
+    const result = run(['serve'], { PORT: 'eighty', COUNTRYCITE_DATA: path.join(work, 'bad') });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT="eighty": expected a port number');
+  });
+
+  it('stops with the file, line and field when sources.yaml is bad', async () => {
+    const bad = path.join(work, 'bad-sources.yaml');
+    const good = await readFile(path.join(REPO_ROOT, 'sources.yaml'), 'utf8');
+    await writeFile(bad, good.replace('cadence: annual', 'cadence: yearly'));
+    const result = run(['--sources', bad, '--data', path.join(work, 'bad2'), 'index']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /bad-sources\.yaml:\d+: sources\[0\] \(id: us-dos-hrr\) → cadence: Invalid option/,
+    );
+  });
+
+  it('rejects a bad flag value with a clear message', () => {
+    const result = run(['import', FIXTURES, '--edition', 'last-year']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('expected a four-digit year');
+  });
+
+  it('imports a tree, serves it, and stops cleanly on SIGTERM with no Meilisearch left', async () => {
+    const data = path.join(work, 'served');
+    const imported = run(['--data', data, 'import', path.join(FIXTURES, 'reports')]);
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 2 files/);
+    expect(imported.stdout).toMatch(/Indexed 2 documents \(\d+ passages\)/);
+
+    const port = await freePort();
+    const { child, url } = await launch(['--data', data, '--port', String(port), 'serve']);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const response = await fetch(`${url}/api/search?q=femicide&country=HN`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { hits: { sectionPath: string[] }[] };
+    expect(body.hits.some((h) => h.sectionPath.includes('Women'))).toBe(true);
+    const instance = JSON.parse(await readFile(path.join(data, 'meilisearch', 'instance.json'), 'utf8')) as {
+      pid: number;
+    };
+    expect(isAlive(instance.pid)).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(await waitFor(() => !isAlive(instance.pid), 10_000)).toBe(true);
+  });
+
+  it('start: keeps serving and says so in plain words when a publisher cannot be reached', async () => {
+    const closedPort = await freePort();
+    const sourcesFile = path.join(work, 'unreachable.yaml');
+    const good = await readFile(path.join(REPO_ROOT, 'sources.yaml'), 'utf8');
+    await writeFile(
+      sourcesFile,
+      good
+        .replaceAll('https://www.state.gov/reports/', `http://127.0.0.1:${closedPort}/reports/`)
+        .replace('hosts: [www.state.gov]', `hosts: ["127.0.0.1:${closedPort}"]`),
+    );
+    const port = await freePort();
+    const { child, url, output } = await launch(
+      ['--data', path.join(work, 'start'), '--sources', sourcesFile, '--port', String(port), 'start'],
+      {
+        LOG_LEVEL: 'silent',
+      },
+    );
+    try {
+      expect(await waitFor(() => output.some((l) => l.includes('could not be reached')))).toBe(true);
+      expect(output.join('\n')).toMatch(/The index is empty: crawling the sources/);
+      expect(output.join('\n')).toMatch(
+        new RegExp(`127\\.0\\.0\\.1:${closedPort} could not be reached .*nothing was fetched from it`),
+      );
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+  });
+});
