@@ -133,10 +133,12 @@ describe('countrycite CLI', () => {
   it('start: keeps serving and says so in plain words when a publisher cannot be reached', async () => {
     const closedPort = await freePort();
     const sourcesFile = path.join(work, 'unreachable.yaml');
+    // The State Department entry alone, pointed at a port nothing listens on.
     const good = await readFile(path.join(REPO_ROOT, 'sources.yaml'), 'utf8');
+    const firstEntry = good.slice(0, good.indexOf('\n  - id:', good.indexOf('  - id: us-dos-hrr') + 1));
     await writeFile(
       sourcesFile,
-      good
+      firstEntry
         .replaceAll('https://www.state.gov/reports/', `http://127.0.0.1:${closedPort}/reports/`)
         .replace('hosts: [www.state.gov]', `hosts: ["127.0.0.1:${closedPort}"]`),
     );
