@@ -15,11 +15,16 @@ export interface CompiledPattern {
 
 export function compilePattern(pattern: string): CompiledPattern {
   let regex = '';
+  const seen = new Set<string>();
   for (const token of pattern.split(/(\{edition\}|\{country\}|\*)/)) {
-    if (token === '{edition}') regex += '(?<edition>(?:19|20)\\d{2})';
+    const name = token === '{edition}' ? 'edition' : token === '{country}' ? 'country' : null;
+    // A placeholder used twice ("/{country}/report-{country}/") must match the same value both times.
+    if (name && seen.has(name)) regex += `\\k<${name}>`;
+    else if (token === '{edition}') regex += '(?<edition>(?:19|20)\\d{2})';
     else if (token === '{country}') regex += '(?<country>[a-z0-9]+(?:[-_][a-z0-9]+)*)';
     else if (token === '*') regex += '[^/]*';
     else regex += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (name) seen.add(name);
   }
   return { source: pattern, regex: new RegExp(`^${regex}$`, 'i') };
 }

@@ -38,6 +38,24 @@ describe('URL patterns', () => {
     ).toBeNull();
   });
 
+  it('requires a placeholder used twice to match the same value', () => {
+    const twice = compilePattern('https://www.amnesty.org/en/location/*/*/{country}/report-{country}/');
+    expect(
+      matchPattern(
+        twice,
+        'https://www.amnesty.org/en/location/americas/central-america/honduras/report-honduras/',
+      ),
+    ).toEqual({
+      countrySlug: 'honduras',
+    });
+    expect(
+      matchPattern(
+        twice,
+        'https://www.amnesty.org/en/location/americas/central-america/honduras/report-cuba/',
+      ),
+    ).toBeNull();
+  });
+
   it('expands seeds for each edition and canonicalises URLs', () => {
     expect(expandSeed('https://x.org/{edition}/', [2022, 2023]).map((s) => s.url)).toEqual([
       'https://x.org/2022/',
