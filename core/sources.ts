@@ -54,6 +54,28 @@ const Crawl = z.strictObject({
 });
 export type Crawl = z.infer<typeof Crawl>;
 
+/**
+ * How a series is cited (Bluebook as EOIR follows it): the author and title as cited, how precise the
+ * publication date is, and what a pin cite points at.
+ */
+export const CitationRules = z.strictObject({
+  /** Author as cited: "U.S. Dep't of State, Bureau of Democracy, Human Rights, and Labor". */
+  author: z.string().min(1),
+  /** Short form: "{edition} {country} HRR". */
+  short: z.string().min(1),
+  /** Title as cited, when it differs from the document title: "{edition} Annual Report: {country}". */
+  title: z.string().min(1).optional(),
+  /** Precision of the date in the parenthetical; never more precise than the publication date we hold. */
+  date: z.enum(['year', 'month', 'day']).default('year'),
+  /**
+   * What a pin cite points at. section: "§ 6 (“Women”), at 41"; paragraph: numbered paragraphs, "¶ 3.1.2";
+   * indicator: Freedom House indicators, "D1"; page: "34" in the full form, "at 34" in the short form;
+   * named: a named part of the report, "at “Protection”". Each falls back to what the passage has.
+   */
+  pin: z.enum(['section', 'paragraph', 'indicator', 'page', 'named']).default('section'),
+});
+export type CitationRules = z.infer<typeof CitationRules>;
+
 export const Source = z.strictObject({
   id: Slug,
   name: z.string().min(1),
@@ -72,12 +94,7 @@ export const Source = z.strictObject({
   caveats: z.array(z.string()).default([]),
   /** "{country}" and "{edition}" are filled from document metadata. */
   title: z.string().min(1),
-  citation: z.strictObject({
-    /** Author as cited: "U.S. Dep't of State, Bureau of Democracy, Human Rights, and Labor". */
-    author: z.string().min(1),
-    /** Short form: "{edition} {country} HRR". */
-    short: z.string().min(1),
-  }),
+  citation: CitationRules,
   /** When a report exists in several formats, which one to index (PDF keeps page numbers for pin cites). */
   preferFormats: z.array(DocumentFormat).min(1).default(['pdf', 'html', 'text']),
   /** Canonical page for a document, used for imported files: {edition}, {country} (slug as in the file name). */

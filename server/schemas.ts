@@ -84,7 +84,15 @@ export const Citation = z
     fullHtml: z
       .string()
       .openapi({ description: 'Full form with the title in <i>; everything else escaped.' }),
-    pin: z.string().openapi({ description: 'Pin cite: section and, for PDFs, page.' }),
+    pin: z.string().openapi({
+      description:
+        'Pin cite as it follows the short title, in the form the series is cited by: section and, for PDFs, page ("§ 6 (“Women”), at 41"), numbered paragraph ("¶ 3.1.2"), indicator ("D1") or page ("at 34").',
+    }),
+    shortHtml: z.string().openapi({ description: 'Short form with the short title in <i>.' }),
+    url: z.string().openapi({ description: 'The URL cited, with the section fragment when there is one.' }),
+    lastVisited: z
+      .string()
+      .openapi({ description: 'Date of the capture the passage was read from, as cited ("Mar. 3, 2026").' }),
   })
   .openapi('Citation');
 

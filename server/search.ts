@@ -4,7 +4,7 @@
  * reach a filter expression, and passage text is escaped with our own <mark> tags put back afterwards.
  */
 import type { Hits, SearchResponse as MeiliSearchResponse, Meilisearch, MultiSearchQuery } from 'meilisearch';
-import { citePassage } from '../core/citation.ts';
+import { bluebookDate, citePassage } from '../core/citation.ts';
 import { Passage } from '../core/contract.ts';
 import { countryByCode } from '../core/countries.ts';
 import { meilisearchErrorCode } from '../core/meilisearch-http.ts';
@@ -78,7 +78,10 @@ export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: st
         full: `${passage.publisher}, ${passage.title} (${passage.edition}), ${passage.url}`,
         short: passage.title,
         fullHtml: escapeHtml(passage.title),
+        shortHtml: `<i>${escapeHtml(passage.title)}</i>`,
         pin: '',
+        url: passage.url,
+        lastVisited: bluebookDate(passage.capture.fetchedAt),
       };
   return {
     id: passage.id,
