@@ -119,6 +119,7 @@ async function listen(ctx: Context, engine: SearchEngine): Promise<string> {
     client: engine.client,
     indexes: ctx.indexes,
     sources: ctx.sources,
+    archive: ctx.archive,
     logger: ctx.logger,
     version: VERSION,
   });

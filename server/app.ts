@@ -7,9 +7,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Meilisearch } from 'meilisearch';
+import type { Archive } from '../core/archive.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
 import type { IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
+import { registerExhibitRoutes } from './exhibits/routes.ts';
 import { HttpProblem, Problem, problemResponse, validationProblem } from './problem.ts';
 import { Health, PassageResponse, SearchQuery, SearchResponse } from './schemas.ts';
 import { getPassage, searchPassages } from './search.ts';
@@ -18,6 +20,8 @@ export interface AppDeps {
   client: Meilisearch;
   indexes: IndexNames;
   sources: SourceRegistry;
+  /** The original captures, for exhibit packets (original PDF pages). */
+  archive?: Archive;
   logger?: Logger;
   version?: string;
 }
@@ -128,6 +132,8 @@ export function createApp(deps: AppDeps) {
     }),
     async (c) => c.json(await getPassage(deps, c.req.valid('param').id, originOf(c)), 200),
   );
+
+  registerExhibitRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

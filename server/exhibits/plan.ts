@@ -1,0 +1,350 @@
+/**
+ * Planning a packet: every page is placed before anything is drawn, so the index of exhibits, the tab
+ * dividers and the annotated index can say on which packet page each exhibit and each cited passage is.
+ * PDF reports contribute their original pages (the title page and the pages holding cited passages); HTML
+ * and text reports, and PDFs that cannot be opened, a typeset rendering of the cited sections. Sources whose
+ * licence allows only snippets contribute the cited passages alone, never their pages.
+ */
+import { PDFDocument } from 'pdf-lib';
+import type { Archive } from '../../core/archive.ts';
+import { type Citation, citationDate, cite } from '../../core/citation.ts';
+import type { Passage } from '../../core/contract.ts';
+import type { Source } from '../../core/sources.ts';
+import { HttpProblem } from '../problem.ts';
+import type { SearchDeps } from '../search.ts';
+import { type ExhibitPart, passagesInRange, type ResolvedExhibit, resolveExhibits } from './resolve.ts';
+import { type ExhibitRequest, LIMITS } from './schemas.ts';
+import {
+  BODY_FRAME,
+  embedFonts,
+  type Fonts,
+  type LaidPage,
+  layout,
+  layoutTable,
+  Measurer,
+  type Paragraph,
+  type Run,
+  type Table,
+} from './typeset.ts';
+
+export interface PacketDeps extends SearchDeps {
+  archive: Archive;
+}
+
+export interface PacketPins {
+  page: number;
+  pageEnd: number;
+}
+
+interface OriginalPages {
+  kind: 'original';
+  /** Read again from the archive when drawn, so only one source PDF is in memory at a time. */
+  sha256: string;
+  /** Original page numbers (1-based) copied into the packet, in order. */
+  pages: number[];
+}
+
+interface TypesetPages {
+  kind: 'typeset';
+  pages: LaidPage[];
+}
+
+export interface PlannedPart extends ExhibitPart {
+  source: Source;
+  citation: Citation;
+  /** Year or date of publication as cited. */
+  date: string;
+  title: string;
+  render: OriginalPages | TypesetPages;
+  first: number;
+  count: number;
+  /** Packet pages of each cited passage. */
+  pins: Map<string, PacketPins>;
+  /** Said on the tab divider: licence, fallback, passages that could not be marked. */
+  notes: string[];
+}
+
+export interface PlannedExhibit extends Omit<ResolvedExhibit, 'parts'> {
+  parts: PlannedPart[];
+  divider: number;
+  last: number;
+}
+
+export interface PacketPlan {
+  request: ExhibitRequest;
+  fonts: Fonts;
+  measurer: Measurer;
+  exhibits: PlannedExhibit[];
+  index: ReturnType<typeof layoutTable>;
+  certificate: number | null;
+  total: number;
+}
+
+/** Typeset pages are letter-size with the packet's header and footer; the text column sits inside. */
+export const TYPESET_FRAME = BODY_FRAME;
+export const INDEX_FRAME = { x: 54, width: 504, top: 792 - 130, bottom: 72 };
+
+function originalDate(part: ExhibitPart, source: Source): string {
+  const d = part.document;
+  return citationDate(d.publishedAt, source.citation.date, d.edition + source.publicationLagYears);
+}
+
+/** Opens the archived PDF; null (with why) when it is missing or cannot be read. */
+export async function openOriginal(
+  archive: Archive,
+  sha256: string,
+): Promise<{ bytes: Uint8Array; pdf: PDFDocument } | string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await archive.read(sha256);
+  } catch {
+    return 'the archived copy of the PDF is missing';
+  }
+  try {
+    return { bytes, pdf: await PDFDocument.load(bytes, { updateMetadata: false }) };
+  } catch (error) {
+    return `the archived PDF cannot be opened (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+function sameSection(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((h, i) => h === b[i]);
+}
+
+/** Order ranges of the sections holding the cited passages, merged. */
+function sectionRanges(part: ExhibitPart): [number, number][] {
+  if (part.whole) return [[0, part.document.passages]];
+  const ranges = part.passages.map((p): [number, number] => {
+    const section = part.document.outline.find((o) => sameSection(o.sectionPath, p.sectionPath));
+    return section ? [section.firstPassage, section.firstPassage + section.passages] : [p.order, p.order + 1];
+  });
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged.at(-1);
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([...r]);
+  }
+  return merged;
+}
+
+/**
+ * The cited sections as paragraphs: headings where the section changes, passages of one paragraph joined,
+ * cited passages highlighted and bracketed, "* * *" where text is left out, and the original page where a
+ * PDF's text is rendered.
+ */
+function sectionParagraphs(passages: Passage[][], cited: Set<string>, showPages: boolean): Paragraph[] {
+  const out: Paragraph[] = [];
+  let page: number | null = null;
+  for (const [r, range] of passages.entries()) {
+    // After a gap the headings are repeated, so each section reads on its own.
+    let previousPath: readonly string[] = [];
+    let current: Paragraph | null = null;
+    let currentKey = '';
+    if (r > 0) out.push({ runs: [{ text: '*  *  *' }], align: 'center', before: 10 });
+    for (const p of range) {
+      let from = 0;
+      while (from < p.sectionPath.length && p.sectionPath[from] === previousPath[from]) from++;
+      if (from < p.sectionPath.length || p.sectionPath.length !== previousPath.length) {
+        for (let depth = from; depth < p.sectionPath.length; depth++) {
+          out.push({
+            runs: [{ text: p.sectionPath[depth] as string, font: 'bold' }],
+            size: depth === 0 ? 13 : 12,
+            before: 12,
+            keepWithNext: true,
+          });
+        }
+        current = null;
+      }
+      previousPath = p.sectionPath;
+      const isCited = cited.has(p.id);
+      const run: Run = { text: p.text, highlight: isCited, ...(isCited ? { mark: p.id } : {}) };
+      const pageRun: Run[] =
+        showPages && p.page !== null && p.page !== page ? [{ text: `[p. ${p.page}]`, font: 'italic' }] : [];
+      if (p.page !== null) page = p.pageEnd ?? p.page;
+      const key = `${p.sectionPath.join('\u001f')}|${p.paragraph}`;
+      if (current && key === currentKey) {
+        current.runs.push(...pageRun, run);
+        current.bracket ||= isCited;
+      } else {
+        current = { runs: [...pageRun, run], bracket: isCited };
+        currentKey = key;
+        out.push(current);
+      }
+    }
+  }
+  return out;
+}
+
+async function typesetPart(
+  deps: PacketDeps,
+  measurer: Measurer,
+  part: ExhibitPart,
+  snippetOnly: boolean,
+  lead: string[],
+): Promise<{ pages: LaidPage[]; marks: Map<string, { first: number; last: number }> }> {
+  const cited = new Set(part.passages.map((p) => p.id));
+  const ranges = snippetOnly
+    ? [part.passages]
+    : await Promise.all(sectionRanges(part).map(([a, b]) => passagesInRange(deps, part.document.id, a, b)));
+  const intro: Paragraph[] = lead.map((text) => ({ runs: [{ text, font: 'italic' }], size: 10, before: 4 }));
+  const body = sectionParagraphs(ranges, cited, part.document.format === 'pdf');
+  return layout(measurer, [...intro, ...body], TYPESET_FRAME);
+}
+
+/** The index of exhibits; `pages` is null while the packet is being planned (the column has a fixed width). */
+export function indexTable(exhibits: { tab: string; parts: PlannedPart[] }[], numbered: boolean): Table {
+  return {
+    columns: [
+      { title: 'Tab', width: 34 },
+      { title: 'Document', width: 236 },
+      { title: 'Publisher', width: 120 },
+      { title: 'Date', width: 54 },
+      { title: 'Pages', width: 60 },
+    ],
+    rows: exhibits.flatMap((e) =>
+      e.parts.map((part, i) => ({
+        cells: [
+          [{ text: i === 0 ? e.tab : '', font: 'bold' as const }],
+          [
+            { text: part.title, font: 'italic' as const },
+            ...(part.document.latest
+              ? []
+              : [
+                  {
+                    text: ` (historical edition${part.document.supersededBy ? `; superseded by the ${part.document.supersededBy} edition` : ''})`,
+                  },
+                ]),
+          ],
+          [
+            {
+              text: part.source.office
+                ? `${part.document.publisher}, ${part.source.office}`
+                : part.document.publisher,
+            },
+          ],
+          [{ text: part.date }],
+          [{ text: numbered ? pageSpan(part.first, part.first + part.count - 1) : '0000–0000' }],
+        ],
+      })),
+    ),
+  };
+}
+
+export function pageSpan(first: number, last: number): string {
+  return first === last ? String(first) : `${first}–${last}`;
+}
+
+/** Resolves the request and places every page. `pdf` is the document the packet will be drawn into. */
+export async function planPacket(
+  deps: PacketDeps,
+  request: ExhibitRequest,
+  pdf: PDFDocument,
+): Promise<PacketPlan> {
+  const resolved = await resolveExhibits(deps, request);
+  const fonts = await embedFonts(pdf);
+  const measurer = new Measurer(fonts);
+  const exhibits: PlannedExhibit[] = [];
+  for (const exhibit of resolved) {
+    const parts: PlannedPart[] = [];
+    for (const part of exhibit.parts) {
+      const source = deps.sources.get(part.document.source);
+      if (!source) {
+        throw new HttpProblem(
+          409,
+          'Source no longer configured',
+          `Document ${part.document.id} comes from source "${part.document.source}", which is no longer in sources.yaml, so it cannot be cited. Restore the source or re-index.`,
+        );
+      }
+      const snippetOnly = source.license.display === 'snippet';
+      const notes: string[] = [];
+      const citation = cite(part.document, source);
+      let render: PlannedPart['render'] | null = null;
+      let marks = new Map<string, { first: number; last: number }>();
+      if (snippetOnly) {
+        notes.push(
+          `${source.license.notice ?? 'This publisher allows only excerpts.'} The cited passages are reproduced; attach the publisher's own copy (${citation.url}) for the full text.`,
+        );
+      } else if (part.document.format === 'pdf') {
+        const original = await openOriginal(deps.archive, part.document.capture.sha256);
+        if (typeof original === 'string') {
+          notes.push(
+            `The original pages could not be included: ${original}. This exhibit is a text rendering of the cited sections as CountryCite indexed them from that PDF; bracketed page numbers are the PDF's.`,
+          );
+        } else {
+          const cited = part.passages.flatMap((p) => range(p.page ?? 1, p.pageEnd ?? p.page ?? 1));
+          const count = original.pdf.getPageCount();
+          const pages = part.whole ? range(1, count) : [...new Set([1, ...cited])];
+          render = {
+            kind: 'original',
+            sha256: part.document.capture.sha256,
+            pages: pages.filter((n) => n >= 1 && n <= count).sort((a, b) => a - b),
+          };
+        }
+      }
+      if (!render) {
+        const lead = [
+          `${part.whole ? 'Full text' : 'The cited sections'} of ${citation.full}. Highlighted and bracketed: the cited passages.`,
+          ...notes.slice(-1),
+        ];
+        const laid = await typesetPart(deps, measurer, part, snippetOnly, lead);
+        render = { kind: 'typeset', pages: laid.pages };
+        marks = laid.marks;
+      }
+      parts.push({
+        ...part,
+        source,
+        citation,
+        date: originalDate(part, source),
+        title: exhibit.spec.title && exhibit.parts.length === 1 ? exhibit.spec.title : part.document.title,
+        render,
+        first: 0,
+        count: render.pages.length,
+        pins: new Map(
+          part.passages.map((p) => {
+            const m = marks.get(p.id);
+            return [p.id, m ? { page: m.first, pageEnd: m.last } : { page: -1, pageEnd: -1 }];
+          }),
+        ),
+        notes,
+      });
+    }
+    exhibits.push({ ...exhibit, parts, divider: 0, last: 0 });
+  }
+
+  const indexPages = layoutTable(measurer, indexTable(exhibits, false), INDEX_FRAME).length;
+  let page = 1 + indexPages + 1;
+  for (const exhibit of exhibits) {
+    exhibit.divider = page++;
+    for (const part of exhibit.parts) {
+      part.first = page;
+      for (const [id, pin] of part.pins) {
+        if (part.render.kind === 'original') {
+          const p = part.passages.find((x) => x.id === id) as Passage;
+          const at = (n: number) => part.first + (part.render as OriginalPages).pages.indexOf(n);
+          part.pins.set(id, { page: at(p.page ?? 1), pageEnd: at(p.pageEnd ?? p.page ?? 1) });
+        } else {
+          const at = (n: number) => part.first + Math.max(0, n);
+          part.pins.set(id, { page: at(pin.page), pageEnd: at(pin.pageEnd) });
+        }
+      }
+      page += part.count;
+    }
+    exhibit.last = page - 1;
+  }
+  const certificate = request.certificateOfService ? page++ : null;
+  const total = page - 1;
+  if (total > LIMITS.pages) {
+    throw new HttpProblem(
+      413,
+      'Packet too large',
+      `The packet would have ${total} pages; one packet holds at most ${LIMITS.pages}. Split it into several filings, or cite passages rather than whole documents.`,
+    );
+  }
+  const index = layoutTable(measurer, indexTable(exhibits, true), INDEX_FRAME);
+  return { request, fonts, measurer, exhibits, index, certificate, total };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
