@@ -5,6 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Meilisearch } from 'meilisearch';
 import type { Archive } from '../core/archive.ts';
@@ -158,6 +159,14 @@ export function createApp(deps: AppDeps) {
         title: error.title,
         detail: error.detail,
         ...(error.errors ? { errors: error.errors } : {}),
+      });
+    }
+    // Hono's own errors (e.g. a request body that is not JSON) keep their 4xx status.
+    if (error instanceof HTTPException && error.status < 500) {
+      return problemResponse(c, {
+        status: error.status,
+        title: 'Invalid request',
+        detail: `${error.message}. Send a JSON body as described at /openapi.json.`,
       });
     }
     logger.error({ err: error, path: c.req.path, requestId: c.get('requestId') }, 'request failed');

@@ -101,7 +101,10 @@ export async function openOriginal(
     return 'the archived copy of the PDF is missing';
   }
   try {
-    return { bytes, pdf: await PDFDocument.load(bytes, { updateMetadata: false }) };
+    const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+    // pdf-lib parses lazily: a damaged file fails only when its pages are read.
+    if (pdf.getPageCount() < 1) return 'the archived PDF has no pages';
+    return { bytes, pdf };
   } catch (error) {
     return `the archived PDF cannot be opened (${error instanceof Error ? error.message : String(error)})`;
   }
