@@ -148,8 +148,13 @@ function sectionParagraphs(passages: Passage[][], cited: Set<string>, showPages:
     for (const p of range) {
       let from = 0;
       while (from < p.sectionPath.length && p.sectionPath[from] === previousPath[from]) from++;
+      // A run-in label ("Rape and Domestic Violence:") is the last heading and starts the text: set it in
+      // bold within the paragraph rather than as a heading of its own.
+      const label = p.sectionPath.at(-1);
+      const runIn = label !== undefined && p.paragraph === 1 && p.text.startsWith(`${label}:`) ? label : null;
+      const headings = runIn ? p.sectionPath.length - 1 : p.sectionPath.length;
       if (from < p.sectionPath.length || p.sectionPath.length !== previousPath.length) {
-        for (let depth = from; depth < p.sectionPath.length; depth++) {
+        for (let depth = from; depth < headings; depth++) {
           out.push({
             runs: [{ text: p.sectionPath[depth] as string, font: 'bold' }],
             size: depth === 0 ? 13 : 12,
@@ -161,16 +166,22 @@ function sectionParagraphs(passages: Passage[][], cited: Set<string>, showPages:
       }
       previousPath = p.sectionPath;
       const isCited = cited.has(p.id);
-      const run: Run = { text: p.text, highlight: isCited, ...(isCited ? { mark: p.id } : {}) };
+      const mark = isCited ? { mark: p.id } : {};
+      const labelRun: Run[] =
+        runIn && from < p.sectionPath.length
+          ? [{ text: `${runIn}:`, font: 'bold', highlight: isCited, ...mark }]
+          : [];
+      const text = labelRun.length ? p.text.slice(`${runIn}:`.length) : p.text;
+      const run: Run = { text, highlight: isCited, ...mark };
       const pageRun: Run[] =
         showPages && p.page !== null && p.page !== page ? [{ text: `[p. ${p.page}]`, font: 'italic' }] : [];
       if (p.page !== null) page = p.pageEnd ?? p.page;
       const key = `${p.sectionPath.join('\u001f')}|${p.paragraph}`;
       if (current && key === currentKey) {
-        current.runs.push(...pageRun, run);
+        current.runs.push(...pageRun, ...labelRun, run);
         current.bracket ||= isCited;
       } else {
-        current = { runs: [...pageRun, run], bracket: isCited };
+        current = { runs: [...pageRun, ...labelRun, run], bracket: isCited };
         currentKey = key;
         out.push(current);
       }
