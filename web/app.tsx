@@ -14,6 +14,7 @@ import { type AppDeps, createApp, originOf } from '../server/app.ts';
 import { HttpProblem } from '../server/problem.ts';
 import { type Hit, SearchQuery, type SearchResponse } from '../server/schemas.ts';
 import { engineCall, getPassage, searchPassages } from '../server/search.ts';
+import { AddToExhibits, CartLink, ExhibitCart } from './exhibits.tsx';
 
 const GROUND_LABELS: Record<(typeof GROUNDS)[number], string> = {
   race: 'Race / ethnicity',
@@ -26,6 +27,7 @@ const GROUND_LABELS: Record<(typeof GROUNDS)[number], string> = {
 const STATIC: Record<string, { body: string; type: string }> = Object.fromEntries(
   [
     ['app.js', 'text/javascript; charset=utf-8'],
+    ['cart.js', 'text/javascript; charset=utf-8'],
     ['style.css', 'text/css; charset=utf-8'],
   ].map(([name, type]) => [
     name,
@@ -44,6 +46,7 @@ function Layout(props: { title: string; children: Child }) {
           <title>{props.title}</title>
           <link rel="stylesheet" href="/static/style.css" />
           <script src="/static/app.js" defer />
+          <script src="/static/cart.js" defer />
         </head>
         <body>
           <a class="skip" href="#content">
@@ -55,6 +58,7 @@ function Layout(props: { title: string; children: Child }) {
                 CountryCite
               </a>
               <span class="tagline">Country-conditions evidence, cited to the section and page</span>
+              <CartLink />
             </div>
           </header>
           <main id="content">{props.children}</main>
@@ -229,6 +233,7 @@ function HitCard(props: { hit: Hit }) {
       <div class="actions">
         <CopyButton hit={hit} form="full" label="Copy citation" />
         <CopyButton hit={hit} form="short" label="Copy short cite" />
+        <AddToExhibits hit={hit} />
         <a href={hit.url} rel="noopener noreferrer">
           Publisher's page
         </a>
@@ -352,6 +357,14 @@ export function createWebApp(deps: AppDeps) {
     );
   });
 
+  app.get('/exhibits', ui, (c) =>
+    c.html(
+      <Layout title="Exhibits – CountryCite">
+        <ExhibitCart />
+      </Layout>,
+    ),
+  );
+
   app.get('/passages/:id', ui, async (c) => {
     const id = c.req.param('id');
     if (!/^[A-Za-z0-9_-]{1,511}$/.test(id)) return c.notFound();
@@ -389,6 +402,7 @@ export function createWebApp(deps: AppDeps) {
           <div class="actions">
             <CopyButton hit={passage} form="full" label="Copy citation" />
             <CopyButton hit={passage} form="short" label="Copy short cite" />
+            <AddToExhibits hit={passage} />
             <a href={passage.url} rel="noopener noreferrer">
               Publisher's page
             </a>

@@ -3,27 +3,18 @@
  * highlighted passage with its section path, copy its citation in one click, open its permalink. Crawled
  * text that looks like HTML stays text.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebApp } from '../../web/app.tsx';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 import { FIXTURES } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { importAndIndex } from '../helpers/indexed-fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  // CI installs Chromium (.ci/run); elsewhere the suite says why the browser tests did not run.
-  if (process.env.CI)
-    throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium package`);
-  process.stderr.write(`[skip] browser tests: ${CHROMIUM} not found (apt-get install chromium)\n`);
-}
-
-describe.skipIf(!available)('web UI in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
   let engine: TestEngine;
   let browser: Browser;
   let base: string;
@@ -37,17 +28,7 @@ describe.skipIf(!available)('web UI in Chromium', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = () => server.close();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
