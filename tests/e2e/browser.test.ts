@@ -3,39 +3,22 @@
  * highlighted passage with its section path, copy its citation in one click, open its permalink. Crawled
  * text that looks like HTML stays text.
  */
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebApp } from '../../web/app.tsx';
-import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.ts';
+import { HAS_CHROMIUM, startWebUi, type WebUi } from '../helpers/chromium.ts';
 import { FIXTURES } from '../helpers/corpus.ts';
-import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
-  let engine: TestEngine;
+  let ui: WebUi;
   let browser: Browser;
   let base: string;
-  let close: () => void;
 
   beforeAll(async () => {
-    engine = testEngine();
-    const { sources } = await importAndIndex(engine, path.join(FIXTURES, 'reports'));
-    const app = createWebApp({ client: engine.client, indexes: engine.indexes, sources });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => server.close();
-    browser = await launchChromium();
+    ui = await startWebUi(path.join(FIXTURES, 'reports'));
+    ({ browser, base } = ui);
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    close?.();
-    await engine?.cleanup();
-  });
+  afterAll(() => ui?.stop());
 
   it('searches, shows highlighted passages with their section, and copies a citation in one click', async () => {
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });

@@ -3,38 +3,21 @@
  * page fields and download the packet; the downloaded PDF has a tab per report and the respondent's name.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebApp } from '../../web/app.tsx';
-import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.ts';
-import { type TestEngine, testEngine } from '../helpers/engine.ts';
+import { HAS_CHROMIUM, startWebUi, type WebUi } from '../helpers/chromium.ts';
 import { exhibitFolder, readBack } from '../helpers/exhibit-fixtures.ts';
-import { importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
-  let engine: TestEngine;
+  let ui: WebUi;
   let browser: Browser;
   let base: string;
-  let close: () => void;
 
   beforeAll(async () => {
-    engine = testEngine();
-    const { sources, archive } = await importAndIndex(engine, await exhibitFolder());
-    const app = createWebApp({ client: engine.client, indexes: engine.indexes, sources, archive });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => server.close();
-    browser = await launchChromium();
+    ui = await startWebUi(await exhibitFolder());
+    ({ browser, base } = ui);
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    close?.();
-    await engine?.cleanup();
-  });
+  afterAll(() => ui?.stop());
 
   it('collects passages and downloads the packet', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
