@@ -214,9 +214,9 @@ export async function annotatedIndexPdf(
           [{ text: row.pages }],
           [{ text: row.title, font: 'italic' as const }, { text: `: ${row.summary}` }],
           row.pins.length
-            ? row.pins.flatMap((p) => [
-                { text: p.record, font: 'bold' as const },
-                { text: ` (${p.source});` },
+            ? row.pins.flatMap((p, i) => [
+                { text: `${i ? '; ' : ''}${p.record}`, font: 'bold' as const },
+                { text: ` (${p.source})` },
               ])
             : [{ text: '—' }],
         ],

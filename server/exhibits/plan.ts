@@ -174,11 +174,14 @@ function sectionParagraphs(passages: Passage[][], cited: Set<string>, showPages:
       const text = labelRun.length ? p.text.slice(`${runIn}:`.length) : p.text;
       const run: Run = { text, highlight: isCited, ...mark };
       const pageRun: Run[] =
-        showPages && p.page !== null && p.page !== page ? [{ text: `[p. ${p.page}]`, font: 'italic' }] : [];
+        showPages && p.page !== null && p.page !== page ? [{ text: `[p. ${p.page}] `, font: 'italic' }] : [];
       if (p.page !== null) page = p.pageEnd ?? p.page;
       const key = `${p.sectionPath.join('\u001f')}|${p.paragraph}`;
       if (current && key === currentKey) {
-        current.runs.push(...pageRun, ...labelRun, run);
+        // Parts of one paragraph (a long paragraph cut into passages) continue after a space.
+        const pieces = [...pageRun, ...labelRun, run];
+        pieces[0] = { ...(pieces[0] as Run), text: ` ${(pieces[0] as Run).text}` };
+        current.runs.push(...pieces);
         current.bracket ||= isCited;
       } else {
         current = { runs: [...pageRun, ...labelRun, run], bracket: isCited };

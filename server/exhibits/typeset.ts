@@ -144,6 +144,8 @@ export class Measurer {
 
 interface Word {
   text: string;
+  /** Follows the previous word without a space (a run that starts with punctuation: "Title: summary"). */
+  glue: boolean;
   font: FontName;
   highlight: boolean;
   mark: string | undefined;
@@ -154,18 +156,24 @@ interface Word {
 export function breakLines(measurer: Measurer, paragraph: Paragraph, width: number): Word[][] {
   const size = paragraph.size ?? 11.5;
   const words: Word[] = [];
+  let spaceBefore = true;
   for (const run of paragraph.runs) {
     const font = run.font ?? 'regular';
-    for (const token of measurer.clean(run.text, font).split(/\s+/)) {
+    const text = measurer.clean(run.text, font);
+    let glue = !spaceBefore && !/^\s/.test(text);
+    for (const token of text.split(/\s+/)) {
       if (!token) continue;
       words.push({
         text: token,
+        glue: glue && words.length > 0,
         font,
         highlight: run.highlight ?? false,
         mark: run.mark,
         width: measurer.width(token, font, size),
       });
+      glue = false;
     }
+    if (text) spaceBefore = /\s$/.test(text);
   }
   const space = measurer.width(' ', 'regular', size);
   const lines: Word[][] = [];
@@ -175,7 +183,7 @@ export function breakLines(measurer: Measurer, paragraph: Paragraph, width: numb
     // A word wider than the column (a long URL) is cut into pieces that fit.
     const pieces = word.width > width ? splitWord(measurer, word, width, size) : [word];
     for (const piece of pieces) {
-      const needed = line.length ? used + space + piece.width : piece.width;
+      const needed = line.length ? used + (piece.glue ? 0 : space) + piece.width : piece.width;
       if (line.length && needed > width) {
         lines.push(line);
         line = [piece];
@@ -195,12 +203,24 @@ function splitWord(measurer: Measurer, word: Word, width: number, size: number):
   let current = '';
   for (const ch of word.text) {
     if (current && measurer.width(current + ch, word.font, size) > width) {
-      pieces.push({ ...word, text: current, width: measurer.width(current, word.font, size) });
+      pieces.push({
+        ...word,
+        glue: pieces.length === 0 && word.glue,
+        text: current,
+        width: measurer.width(current, word.font, size),
+      });
       current = '';
     }
     current += ch;
   }
-  if (current) pieces.push({ ...word, text: current, width: measurer.width(current, word.font, size) });
+  if (current) {
+    pieces.push({
+      ...word,
+      glue: pieces.length === 0 && word.glue,
+      text: current,
+      width: measurer.width(current, word.font, size),
+    });
+  }
   return pieces;
 }
 
@@ -238,14 +258,15 @@ export function layout(
         pages.push({ lines: [] });
         y = frame.top;
       }
-      const widthUsed = words.reduce((sum, w, j) => sum + w.width + (j ? space(size) : 0), 0);
+      const gapBefore = (w: Word, j: number) => (j && !w.glue ? space(size) : 0);
+      const widthUsed = words.reduce((sum, w, j) => sum + w.width + gapBefore(w, j), 0);
       let x = frame.x + indent + (paragraph.align === 'center' ? (frame.width - indent - widthUsed) / 2 : 0);
       const segments: Segment[] = [];
       for (const [j, word] of words.entries()) {
         const last = segments.at(-1);
-        const gap = j ? space(size) : 0;
+        const gap = gapBefore(word, j);
         if (last && last.font === word.font && last.highlight === word.highlight) {
-          last.text += ` ${word.text}`;
+          last.text += `${gap ? ' ' : ''}${word.text}`;
           last.width += gap + word.width;
         } else {
           segments.push({
@@ -413,7 +434,8 @@ export function layoutTable(
       for (const [n, words] of cell.entries()) {
         let wx = x + pad;
         const segments: Segment[] = [];
-        for (const word of words) {
+        for (const [j, word] of words.entries()) {
+          if (j && !word.glue) wx += measurer.width(' ', 'regular', size);
           segments.push({
             text: word.text,
             font: word.font,
@@ -422,7 +444,7 @@ export function layoutTable(
             width: word.width,
             highlight: false,
           });
-          wx += word.width + measurer.width(' ', 'regular', size);
+          wx += word.width;
         }
         lines.push({ y: -(pad + size + n * lead), size, segments, bracket: false });
       }

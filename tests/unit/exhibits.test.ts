@@ -1,0 +1,117 @@
+import { PDFDocument } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PdfPageText } from '../../indexer/extract/pdf.ts';
+import { locatePassage, matchKey } from '../../server/exhibits/locate.ts';
+import { tabLetter } from '../../server/exhibits/resolve.ts';
+import { BODY_FRAME, embedFonts, layout, Measurer } from '../../server/exhibits/typeset.ts';
+
+describe('tab letters', () => {
+  it.each([
+    [0, 'A'],
+    [2, 'C'],
+    [25, 'Z'],
+    [26, 'AA'],
+    [51, 'AZ'],
+  ])('exhibit %i is tab %s', (index, tab) => {
+    expect(tabLetter(index)).toBe(tab);
+  });
+});
+
+function page(n: number, lines: [string, number, number?][]): PdfPageText {
+  return {
+    page: n,
+    width: 612,
+    height: 792,
+    lines: lines.map(([text, y, x = 72]) => ({ text, page: n, y, x, width: 400, size: 12, font: 'f' })),
+  };
+}
+
+describe('finding a passage on its PDF page', () => {
+  const pages = [
+    page(4, [
+      ['Page 4 of 9', 760, 470],
+      ['Earlier text ends here. Femicide remained a serious', 300],
+      ['problem, and police often failed to inves-', 280],
+      ['tigate complaints.', 260],
+      ['Country Reports on Human Rights Practices for 2023', 40, 170],
+    ]),
+    page(5, [
+      ['Page 5 of 9', 760, 470],
+      ['Courts rarely convicted anyone.  A new paragraph.', 700],
+    ]),
+  ];
+
+  it('ignores case, spacing, punctuation and hyphenation', () => {
+    expect(matchKey('Inves-\ntigate “Complaints”')).toBe('investigatecomplaints');
+  });
+
+  it('covers only the part of the first line where the passage starts', () => {
+    const boxes = locatePassage(
+      pages,
+      'Femicide remained a serious problem, and police often failed to investigate complaints.',
+      4,
+      4,
+    );
+    expect(boxes?.map((b) => b.y)).toEqual([300, 280, 260]);
+    const first = boxes?.[0];
+    expect(first?.x).toBeGreaterThan(72 + 400 * 0.4);
+    expect(first && first.x + first.width).toBeCloseTo(472);
+  });
+
+  it('follows a passage over a page break, skipping the running header and footer', () => {
+    const text =
+      'Femicide remained a serious problem, and police often failed to investigate complaints. Courts rarely convicted anyone.';
+    const boxes = locatePassage(pages, text, 4, 5) ?? [];
+    expect(boxes.map((b) => [b.page, b.y])).toEqual([
+      [4, 300],
+      [4, 280],
+      [4, 260],
+      [5, 700],
+    ]);
+    expect(boxes.at(-1)?.width).toBeLessThan(400 * 0.7);
+  });
+
+  it('says when the passage is not on the page', () => {
+    expect(locatePassage(pages, 'Nothing like this is printed anywhere.', 4, 5)).toBeNull();
+  });
+});
+
+describe('typesetting', () => {
+  let measurer: Measurer;
+  beforeAll(async () => {
+    measurer = new Measurer(await embedFonts(await PDFDocument.create()));
+  });
+
+  it('breaks lines within the column and records on which page each marked passage lands', () => {
+    const long = Array.from({ length: 1000 }, (_, i) => `word${i}`).join(' ');
+    const { pages, marks } = layout(measurer, [
+      { runs: [{ text: 'Heading', font: 'bold' }], keepWithNext: true },
+      { runs: [{ text: long, highlight: true, mark: 'p1' }] },
+      { runs: [{ text: 'Last words.', mark: 'p2' }] },
+    ]);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const p of pages) {
+      for (const line of p.lines) {
+        for (const s of line.segments)
+          expect(s.x + s.width).toBeLessThanOrEqual(BODY_FRAME.x + BODY_FRAME.width + 0.01);
+        expect(line.y).toBeGreaterThanOrEqual(BODY_FRAME.bottom);
+      }
+    }
+    expect(marks.get('p1')).toEqual({ first: 0, last: pages.length - 1 });
+    expect(marks.get('p2')?.first).toBe(pages.length - 1);
+  });
+
+  it('sets a run that starts with punctuation right after the previous one', () => {
+    const { pages } = layout(measurer, [
+      { runs: [{ text: 'Report', font: 'italic' }, { text: ': summary' }] },
+    ]);
+    const [title, rest] = pages[0]?.lines[0]?.segments ?? [];
+    expect(rest?.text).toBe(': summary');
+    expect(rest?.x).toBeCloseTo((title?.x ?? 0) + (title?.width ?? 0));
+  });
+
+  it('replaces characters the font cannot draw and drops control characters', () => {
+    expect(measurer.clean('Türkiye – “ok”\u0007\uE000', 'regular')).toBe('Türkiye – “ok”  ');
+    expect(measurer.clean('中国', 'regular')).toBe('??');
+  });
+});
