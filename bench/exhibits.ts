@@ -32,7 +32,10 @@ async function corpusFolder(): Promise<string> {
     '2023/japan.pdf',
     '2023/guatemala.txt',
     '2023/honduras.txt',
+    '2023/el-salvador.txt',
     '2024/honduras.txt',
+    '2024/guatemala.txt',
+    '2024/nicaragua.txt',
   ];
   for (const file of files) {
     const from = path.join(CORPUS, 'us-dos-hrr', file);

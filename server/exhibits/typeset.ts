@@ -25,6 +25,14 @@ const FONT_FILES: Record<FontName, string> = {
 let fontBytes: Record<FontName, Buffer> | undefined;
 
 /**
+ * No OpenType shaping: Latin text needs none, ligature glyphs ("ﬁ") make copied and searched text worse, and
+ * shaping every line was most of the time spent drawing a packet.
+ */
+const PLAIN_GLYPHS = Object.fromEntries(
+  ['liga', 'clig', 'calt', 'rlig', 'ccmp', 'locl', 'mark', 'mkmk', 'kern'].map((f) => [f, false]),
+);
+
+/**
  * Tinos (metrically compatible with Times New Roman) covers Latin, Greek, Cyrillic and Hebrew. It is
  * embedded whole: pdf-lib's subsetter drops glyphs of this font.
  */
@@ -37,7 +45,7 @@ export async function embedFonts(pdf: PDFDocument): Promise<Fonts> {
   pdf.registerFontkit(fontkit);
   const [regular, bold, italic] = await Promise.all(
     (['regular', 'bold', 'italic'] as const).map((name) =>
-      pdf.embedFont(fontBytes?.[name] as Buffer, { subset: false }),
+      pdf.embedFont(fontBytes?.[name] as Buffer, { subset: false, features: PLAIN_GLYPHS }),
     ),
   );
   return { regular, bold, italic } as Fonts;
