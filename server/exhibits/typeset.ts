@@ -33,7 +33,7 @@ const PLAIN_GLYPHS = Object.fromEntries(
 );
 
 /**
- * Tinos (metrically compatible with Times New Roman) covers Latin, Greek, Cyrillic and Hebrew. It is
+ * Tinos (metrically compatible with Times New Roman) covers Latin, Greek and Cyrillic. It is
  * embedded whole: pdf-lib's subsetter drops glyphs of this font.
  */
 export async function embedFonts(pdf: PDFDocument): Promise<Fonts> {
