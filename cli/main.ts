@@ -11,8 +11,9 @@ import { ConfigError, resolveConfig } from '../core/config.ts';
 import { onShutdown, shutdown } from '../core/lifecycle.ts';
 import { type SearchEngine, SearchEngineError } from '../core/meilisearch.ts';
 import { ConfigFileError } from '../core/yaml-file.ts';
-import { crawl, type SourceSummary } from '../crawler/crawl.ts';
+import { CrawlLockedError, crawl, type SourceSummary } from '../crawler/crawl.ts';
 import { importFiles } from '../crawler/import.ts';
+import { type SourceStatus, sourceStatus } from '../crawler/status.ts';
 import { type IndexReport, indexArchive } from '../indexer/indexer.ts';
 import { createWebApp } from '../web/app.tsx';
 import { type Context, createContext, startEngine, VERSION } from './context.ts';
@@ -73,13 +74,17 @@ function printIndexReport(report: IndexReport): void {
   for (const u of report.unplaced) out(`  not indexed ${u.url}: ${u.reason}`);
 }
 
+function failedByReason(failed: SourceSummary['failed']): string {
+  return Object.entries(failed)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+}
+
 function printCrawlSummary(summaries: SourceSummary[], dryRun: boolean): void {
   for (const s of summaries) {
-    const failed = Object.entries(s.failed)
-      .map(([reason, n]) => `${n} ${reason}`)
-      .join(', ');
+    const failed = failedByReason(s.failed);
     out(
-      `${s.source}: ${s.pages} URLs, ${s.fetched} fetched, ${s.newCaptures} new captures, ${s.notModified} not modified, ${s.unchanged} unchanged, ${s.skippedByRobots} skipped by robots.txt, ${failed ? `failed: ${failed}` : 'no failures'}.`,
+      `${s.source}: ${s.pages} URLs, ${s.fetched} fetched, ${s.newCaptures} new captures, ${s.notModified} not modified, ${s.unchanged} unchanged, ${s.skippedByRobots} skipped by robots.txt, ${failed ? `failed: ${failed}` : 'no failures'}${s.resumed ? ' (resumed an interrupted crawl)' : ''}.`,
     );
     for (const line of s.unreachable) out(`  ${line}`);
     for (const f of s.failures.slice(0, 20)) out(`  ${f.reason}: ${f.message}`);
@@ -107,10 +112,37 @@ async function runCrawl(
       logger: ctx.logger,
       dryRun: opts.dryRun ?? false,
       filter: { country: opts.country, edition: opts.edition, maxPages: opts.maxPages },
+      onStart: (run) => {
+        if (run.resumed)
+          err(`Resuming the interrupted crawl: ${run.alreadyDone} of ${run.queued} URLs were already done.`);
+        progress.update(run.alreadyDone, run.queued);
+      },
       onProgress: (p) => progress.update(p.done, p.queued, p.url),
     });
   } finally {
     progress.stop();
+  }
+}
+
+function printSourceStatus(rows: SourceStatus[]): void {
+  for (const { source, lastCrawl, documents, captures, editions } of rows) {
+    const licence = source.license.display === 'full-text' ? 'full text' : 'snippet + link';
+    const warning = source.license.commercialUse ? '' : '; non-commercial use only';
+    out(`${source.id}  ${source.name}`);
+    out(`  licence: ${source.license.name} (${licence}${warning})`);
+    if (source.crawl) {
+      const patterns = source.crawl.follow.filter((f) => f.role === 'document').map((f) => f.match);
+      out(`  documents: ${patterns.join('  ')}`);
+    } else out('  not crawled: import its files with "countrycite import"');
+    const span = editions.length ? `, editions ${editions[0]}–${editions[editions.length - 1]}` : '';
+    out(`  archive: ${documents} document captures (${captures} with listings)${span}`);
+    if (lastCrawl) {
+      const failed = failedByReason(lastCrawl.failed);
+      out(
+        `  last crawl: ${lastCrawl.finishedAt}: ${lastCrawl.pages} URLs, ${lastCrawl.newCaptures} new captures, ${lastCrawl.notModified + lastCrawl.unchanged} unchanged, ${lastCrawl.skippedByRobots} skipped by robots.txt, ${failed ? `errors: ${failed}` : 'no errors'}`,
+      );
+      for (const line of lastCrawl.unreachable) out(`    ${line}`);
+    } else out('  last crawl: never');
   }
 }
 
@@ -231,6 +263,14 @@ Examples:
     .option('--max-pages <n>', 'stop after this many URLs per source', parsePositive)
     .option('--dry-run', 'fetch listings and report which documents would be fetched; store nothing')
     .option('--no-index', 'do not index after crawling')
+    .addHelpText(
+      'after',
+      `
+Politeness: robots.txt (RFC 9309) is obeyed, one request at a time per host, at least crawl.delaySeconds
+(default 1 s) or robots.txt Crawl-delay between requests to a host, Retry-After honoured.
+A crawl that is interrupted (Ctrl+C, a crash, a power cut) resumes where it stopped when the same command
+is run again. Page failures are reported in the summary and never change the exit code.`,
+    )
     .action(
       async (
         opts: {
@@ -257,6 +297,34 @@ Examples:
         }
       },
     );
+
+  program
+    .command('sources')
+    .description(
+      'List the sources in sources.yaml with their licence and display rule, last crawl, archived captures and errors.',
+    )
+    .option('--json', 'print JSON instead of text')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const ctx = context(command);
+      const rows = await sourceStatus(ctx.sources.sources, ctx.archive, ctx.config.dataDir);
+      if (opts.json)
+        out(
+          JSON.stringify(
+            rows.map((r) => ({
+              id: r.source.id,
+              name: r.source.name,
+              license: r.source.license,
+              documents: r.documents,
+              captures: r.captures,
+              editions: r.editions,
+              lastCrawl: r.lastCrawl,
+            })),
+            null,
+            2,
+          ),
+        );
+      else printSourceStatus(rows);
+    });
 
   program
     .command('import')
@@ -315,7 +383,8 @@ export async function main(argv = process.argv): Promise<void> {
     if (
       error instanceof ConfigError ||
       error instanceof ConfigFileError ||
-      error instanceof SearchEngineError
+      error instanceof SearchEngineError ||
+      error instanceof CrawlLockedError
     )
       err(error.message);
     else if (error instanceof InvalidArgumentError) err(`error: ${error.message}`);

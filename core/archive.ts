@@ -8,7 +8,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { CountryCode, DocumentFormat } from './contract.ts';
 import { sha256Hex } from './ids.ts';
@@ -32,9 +31,28 @@ export const Capture = z.object({
   origin: z.enum(['crawl', 'import']),
   /** Absolute path of the imported file. */
   importedFrom: z.string().nullable().default(null),
+  /** The document's title as the publisher's listing names it (the text of the link that led to it). */
+  title: z.string().nullable().default(null),
+  /** Which document of a country and edition this is, for series with several (a CPIN theme, a report part). */
+  part: z.string().nullable().default(null),
 });
 export type Capture = z.infer<typeof Capture>;
-export type NewCapture = Omit<Capture, 'sha256' | 'bytes'>;
+export type NewCapture = Omit<Capture, 'sha256' | 'bytes' | 'title' | 'part'> &
+  Partial<Pick<Capture, 'title' | 'part'>>;
+
+export interface PutOptions {
+  /**
+   * The sha256 of this URL's newest capture when the caller already knows it (null: none). The crawler keeps
+   * it in its own state, so the catalog need not be loaded into memory to tell a changed body from an
+   * unchanged one.
+   */
+  newestSha256?: string | null;
+}
+
+/** One catalog line as read: a capture, or the reason the line is unusable; `end` is the byte after it. */
+export type CatalogEntry =
+  | { capture: Capture; problem?: undefined; end: number }
+  | { capture?: undefined; problem: CatalogProblem; end: number };
 
 export interface CatalogProblem {
   line: number;
@@ -60,15 +78,21 @@ export class Archive {
    * Stores the bytes and records the capture. Returns `created: false` when the newest capture of this URL
    * already has the same bytes: an unchanged document makes no new capture.
    */
-  async put(body: Uint8Array, meta: NewCapture): Promise<{ capture: Capture; created: boolean }> {
+  async put(
+    body: Uint8Array,
+    meta: NewCapture,
+    options: PutOptions = {},
+  ): Promise<{ capture: Capture; created: boolean }> {
     const sha256 = sha256Hex(body);
     const capture = Capture.parse({ ...meta, sha256, bytes: body.byteLength });
-    const newest = await this.latestByUrl();
-    const previous = newest.get(capture.url);
-    if (previous?.sha256 === sha256) return { capture: previous, created: false };
+    const known = options.newestSha256 !== undefined && !this.newestByUrl;
+    const newest = known ? undefined : await this.latestByUrl();
+    const previous = newest?.get(capture.url);
+    if (known ? options.newestSha256 === sha256 : previous?.sha256 === sha256)
+      return { capture: previous ?? capture, created: false };
     await this.writeBlob(sha256, body);
     await this.append(capture);
-    newest.set(capture.url, capture);
+    newest?.set(capture.url, capture);
     return { capture, created: true };
   }
 
@@ -86,33 +110,69 @@ export class Archive {
   /** All captures in catalog order. Malformed lines (e.g. a line cut short by a crash) are reported, not fatal. */
   async captures(onProblem?: (p: CatalogProblem) => void): Promise<Capture[]> {
     const result: Capture[] = [];
+    for await (const entry of this.readCatalog()) {
+      if (entry.capture) result.push(entry.capture);
+      else onProblem?.(entry.problem);
+    }
+    return result;
+  }
+
+  /**
+   * Streams the catalog from byte `from` (the `end` of an entry read earlier), one entry at a time, so a
+   * reader can follow a growing catalog without holding it in memory. Line numbers count from `from`.
+   */
+  async *readCatalog(from = 0): AsyncGenerator<CatalogEntry> {
     let stream: ReturnType<typeof createReadStream>;
     try {
       await stat(this.catalogFile);
-      stream = createReadStream(this.catalogFile, 'utf8');
+      stream = createReadStream(this.catalogFile, { start: from });
     } catch {
-      return result;
+      return;
     }
+    let offset = from;
     let lineNo = 0;
-    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    // Byte offsets need the raw line lengths, so lines are split here rather than by readline.
+    let pending: Buffer = Buffer.alloc(0);
+    const parse = (raw: Buffer): CatalogEntry | undefined => {
       lineNo++;
-      if (!line.trim()) continue;
+      offset += raw.length + 1;
+      const line = raw.toString('utf8');
+      if (!line.trim()) return undefined;
       let json: unknown;
       try {
         json = JSON.parse(line);
       } catch {
-        onProblem?.({ line: lineNo, reason: 'not valid JSON (probably cut short by a crash)' });
-        continue;
+        return {
+          problem: { line: lineNo, reason: 'not valid JSON (probably cut short by a crash)' },
+          end: offset,
+        };
       }
       const parsed = Capture.safeParse(json);
-      if (parsed.success) result.push(parsed.data);
-      else
-        onProblem?.({
+      if (parsed.success) return { capture: parsed.data, end: offset };
+      return {
+        problem: {
           line: lineNo,
           reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        });
+        },
+        end: offset,
+      };
+    };
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      let newline = pending.indexOf(0x0a);
+      while (newline >= 0) {
+        const entry = parse(pending.subarray(0, newline));
+        if (entry) yield entry;
+        pending = pending.subarray(newline + 1);
+        newline = pending.indexOf(0x0a);
+      }
     }
-    return result;
+    // A last line without its newline is still being written (or was cut short): it is read next time.
+    if (pending.length) {
+      const lineStart = offset;
+      const entry = parse(pending);
+      if (entry) yield { ...entry, end: lineStart };
+    }
   }
 
   /** Newest capture of each URL (the map is shared; do not modify it). */

@@ -10,11 +10,33 @@ import { parseYamlFile } from './yaml-file.ts';
 
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lower-case slug such as "us-dos-hrr"');
 
-/** A URL pattern: {edition} is a 4-digit year, {country} a country slug, * any characters but "/". */
+/**
+ * A URL pattern: {edition} is a 4-digit year, {country} a country slug, {part} one path segment naming which
+ * of several documents for a country and edition this is, * any characters but "/".
+ */
 const UrlPattern = z
   .string()
   .min(1)
-  .refine((p) => /^https?:\/\//.test(p), 'must start with http:// or https://');
+  .refine((p) => /^https?:\/\//.test(p), 'must start with http:// or https://')
+  .superRefine((p, ctx) => {
+    for (const [placeholder] of p.matchAll(/\{[^}]*\}/g)) {
+      if (!['{edition}', '{country}', '{part}'].includes(placeholder))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder ${placeholder}; use {edition}, {country} or {part}`,
+        });
+    }
+  });
+
+/** A regular expression whose first group is a four-digit year. */
+const EditionRegex = z.string().superRefine((value, ctx) => {
+  try {
+    if (new RegExp(`${value}|`).exec('')?.length !== 2)
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one (group) around the year' });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(error as Error).message})` });
+  }
+});
 
 export const License = z.strictObject({
   id: z.string().min(1),
@@ -39,19 +61,47 @@ const FollowRule = z.strictObject({
   /** listing: fetched for its links only; document: archived and indexed. */
   role: z.enum(['listing', 'document']),
   format: DocumentFormat.optional(),
+  /**
+   * For pages whose URL carries no year: a regular expression run on the page text, its group being the
+   * edition ("Amnesty International Report (\\d{4})/\\d{2}").
+   */
+  editionInText: EditionRegex.optional(),
 });
 export type FollowRule = z.infer<typeof FollowRule>;
 
-const Crawl = z.strictObject({
-  /** Hosts the crawler may contact for this source; redirects elsewhere are refused. */
-  hosts: z.array(z.string().min(1)).min(1),
-  /** Minimum delay between two requests to the same host. */
-  delaySeconds: z.number().min(0).max(300).default(1),
-  seeds: z.array(CrawlSeed).min(1),
-  follow: z.array(FollowRule).min(1),
-  /** Stop following links after this many pages per run (safety net). */
-  maxPages: z.number().int().positive().default(5000),
-});
+const Crawl = z
+  .strictObject({
+    /** Hosts the crawler may contact for this source; redirects elsewhere are refused. */
+    hosts: z.array(z.string().min(1)).min(1),
+    /**
+     * Minimum delay between two requests to the same host (robots.txt Crawl-delay wins when larger). A host
+     * shared by several sources keeps the largest of their delays.
+     */
+    delaySeconds: z.number().min(0).max(300).default(1),
+    seeds: z.array(CrawlSeed).min(1),
+    /** First matching rule wins, so list specific patterns before general ones. */
+    follow: z.array(FollowRule).min(1),
+    /** Stop following links after this many pages per run (safety net). */
+    maxPages: z.number().int().positive().default(5000),
+  })
+  .superRefine((crawl, ctx) => {
+    const listed = new Set(crawl.hosts.map((h) => h.toLowerCase()));
+    const check = (pattern: string, path: (string | number)[]) => {
+      const host = /^https?:\/\/([^/]+)/i.exec(pattern)?.[1]?.toLowerCase();
+      if (host && !listed.has(host))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `host ${host} is not in crawl.hosts (${crawl.hosts.join(', ')}); add it there or fix the URL`,
+        });
+    };
+    crawl.seeds.forEach((seed, i) => {
+      check(seed.url, ['seeds', i, 'url']);
+    });
+    crawl.follow.forEach((rule, i) => {
+      check(rule.match, ['follow', i, 'match']);
+    });
+  });
 export type Crawl = z.infer<typeof Crawl>;
 
 /**

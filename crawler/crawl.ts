@@ -1,30 +1,47 @@
 /**
  * The crawl loop: seeds from sources.yaml → robots check → polite fetch (frontier) → archive → links that
- * match the source's follow rules. Every URL ends with a recorded outcome; one bad page never stops the
- * crawl, and the run ends with a summary per source (fetched, not modified, skipped by robots, failed by
- * reason). Only a bad configuration is fatal.
+ * match the source's follow rules. Every URL ends with a recorded outcome in the crawl state; one bad page
+ * never stops the crawl, and the run ends with a summary per source (fetched, not modified, skipped by
+ * robots, failed by reason). Only a bad configuration (or a broken data directory) is fatal.
+ *
+ * Crash safety: each URL's step is one transaction in the crawl state (outcome, validators of the new
+ * capture, links found), committed after the capture is in the archive. A crawl killed at any point is
+ * resumed by running it again with the same sources and filters: done URLs are not fetched again, and a
+ * capture whose step was lost is found in the archive catalog, so its URL's re-fetch (conditional GET, or an
+ * identical body) makes no second capture.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { load } from 'cheerio';
-import type { Archive, Capture } from '../core/archive.ts';
+import type { Archive } from '../core/archive.ts';
 import type { DocumentFormat } from '../core/contract.ts';
-import { resolveCountry } from '../core/countries.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
+import { isAlive } from '../core/meilisearch.ts';
 import type { Source } from '../core/sources.ts';
-import { type FailureReason, FetchFailure } from './errors.ts';
+import {
+  type CrawlFilter,
+  discoverLinks,
+  editionInText,
+  type Parent,
+  pageText,
+  SourceRules,
+} from './discover.ts';
+import { FetchFailure } from './errors.ts';
 import { Fetcher, type FetcherOptions, type FetchResult } from './fetcher.ts';
 import { Frontier } from './frontier.ts';
 import { NetworkPolicy } from './network-policy.ts';
-import { canonicalUrl, compilePattern, expandSeed, matchPattern } from './patterns.ts';
+import { canonicalUrl, expandSeed } from './patterns.ts';
 import { RobotsCache } from './robots.ts';
+import { CrawlState, type FailedReason, type Finish, type FrontierEntry, type QueuedEntry } from './state.ts';
 
-export const USER_AGENT =
-  'CountryCiteBot/0.1 (+https://github.com/countrycite/countrycite; country-conditions research archive)';
+/** The product token robots.txt groups are matched against. */
+export const USER_AGENT_TOKEN = 'CountryCiteBot';
 
-export interface CrawlFilter {
-  country?: string | undefined;
-  edition?: number | undefined;
+// "Mozilla/5.0 (compatible; …)" is how crawlers identify themselves (Googlebot, bingbot): state.gov answers
+// a bare token with 403, and the token and URL still say who we are.
+export const USER_AGENT = `Mozilla/5.0 (compatible; ${USER_AGENT_TOKEN}/0.1; +https://github.com/countrycite/countrycite)`;
+
+export interface CrawlLimits extends CrawlFilter {
+  /** URLs per source per run (the smaller of this and the source's crawl.maxPages). */
   maxPages?: number | undefined;
 }
 
@@ -42,14 +59,17 @@ export interface CrawlOptions {
   archive: Archive;
   sources: Source[];
   dataDir: string;
-  filter?: CrawlFilter;
+  filter?: CrawlLimits;
   dryRun?: boolean;
   logger?: Logger;
   userAgent?: string;
   fetcher?: Partial<Omit<FetcherOptions, 'policy' | 'userAgent'>>;
   retry?: Partial<RetryOptions>;
+  /** Requests in flight across all hosts (also the open-socket cap unless `fetcher.maxSockets` is set). */
+  maxInFlight?: number;
   onProgress?: (p: CrawlProgress) => void;
-  sleep?: (ms: number) => Promise<void>;
+  /** Called once the run is open: whether it resumes an interrupted one. */
+  onStart?: (run: { resumed: boolean; alreadyDone: number; queued: number }) => void;
 }
 
 export interface CrawlProgress {
@@ -61,7 +81,7 @@ export interface CrawlProgress {
 
 export interface UrlFailure {
   url: string;
-  reason: FailureReason | 'no-country';
+  reason: FailedReason;
   message: string;
 }
 
@@ -69,27 +89,30 @@ export interface SourceSummary {
   source: string;
   startedAt: string;
   finishedAt: string;
+  /** This run continued one that was interrupted. */
+  resumed: boolean;
   pages: number;
   fetched: number;
   newCaptures: number;
   notModified: number;
   unchanged: number;
   skippedByRobots: number;
-  failed: Partial<Record<UrlFailure['reason'], number>>;
+  failed: Partial<Record<FailedReason, number>>;
+  /** The first failures (all are counted in `failed`). */
   failures: UrlFailure[];
   /** Documents that would be fetched (dry run only). */
   wouldFetch: string[];
   /** Plain-words explanation when a host could not be reached at all. */
   unreachable: string[];
-  captures: Capture[];
 }
 
-interface Job {
-  url: string;
-  role: 'listing' | 'document';
-  format: DocumentFormat | null;
-  edition: number | null;
-  country: string | null;
+export class CrawlLockedError extends Error {
+  constructor(readonly pid: number) {
+    super(
+      `Another crawl (process ${pid}) is using this data directory. Wait for it to finish, or stop it; an interrupted crawl resumes when you run it again.`,
+    );
+    this.name = 'CrawlLockedError';
+  }
 }
 
 const FORMAT_TYPES: Record<DocumentFormat, RegExp> = {
@@ -97,14 +120,15 @@ const FORMAT_TYPES: Record<DocumentFormat, RegExp> = {
   html: /^(text\/html|application\/xhtml\+xml)$/,
   text: /^text\/plain$/,
 };
+const LISTED_FAILURES = 200;
 
+/** Half the delay plus a random half ("equal jitter"), so retries from many crawlers do not line up. */
 function jitter(ms: number): number {
   return ms / 2 + Math.random() * (ms / 2);
 }
 
 export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
   const logger = options.logger ?? silentLogger;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retry: RetryOptions = {
     maxRetries: 3,
     baseDelayMs: 500,
@@ -113,101 +137,121 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
     maxThrottles: 5,
     ...options.retry,
   };
+  const dryRun = options.dryRun ?? false;
+  const filter = options.filter ?? {};
   const crawlable = options.sources.filter((s) => s.crawl);
-  const policy = new NetworkPolicy(crawlable.flatMap((s) => s.crawl?.hosts ?? []));
-  const fetcher = new Fetcher({ policy, userAgent: options.userAgent ?? USER_AGENT, ...options.fetcher });
-  const robots = new RobotsCache(fetcher);
-  const frontier = new Frontier(16, sleep);
-  const previous = await options.archive.latestByUrl();
-  const summaries: SourceSummary[] = [];
-  try {
-    for (const source of crawlable) summaries.push(await crawlSource(source));
-  } finally {
-    await fetcher.close();
-  }
-  await recordRuns(options.dataDir, summaries);
-  return summaries;
-
-  async function crawlSource(source: Source): Promise<SourceSummary> {
-    const crawlConfig = source.crawl;
-    if (!crawlConfig) throw new Error(`source ${source.id} has no crawl section`);
-    const summary: SourceSummary = {
-      source: source.id,
-      startedAt: new Date().toISOString(),
-      finishedAt: '',
-      pages: 0,
-      fetched: 0,
-      newCaptures: 0,
-      notModified: 0,
-      unchanged: 0,
-      skippedByRobots: 0,
-      failed: {},
-      failures: [],
-      wouldFetch: [],
-      unreachable: [],
-      captures: [],
-    };
-    const rules = crawlConfig.follow.map((rule) => ({ rule, pattern: compilePattern(rule.match) }));
-    const maxPages = Math.min(options.filter?.maxPages ?? crawlConfig.maxPages, crawlConfig.maxPages);
-    const seen = new Set<string>();
-    const pending: Promise<void>[] = [];
-    const unreachableOrigins = new Set<string>();
-    let done = 0;
-
-    const fail = (url: string, reason: UrlFailure['reason'], message: string) => {
-      summary.failed[reason] = (summary.failed[reason] ?? 0) + 1;
-      summary.failures.push({ url, reason, message });
-      logger.warn({ source: source.id, url, reason }, message);
-    };
-
-    const enqueue = (job: Job) => {
-      const key = canonicalUrl(job.url);
-      if (seen.has(key)) return;
-      if (summary.pages >= maxPages) return;
-      seen.add(key);
-      summary.pages++;
-      const host = new URL(job.url).host;
-      pending.push(
-        frontier
-          .schedule(host, (pace) => visit({ ...job, url: key }, pace))
-          .catch((error: unknown) => {
-            fail(
-              job.url,
-              'network',
-              `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-            );
-          })
-          .finally(() => {
-            done++;
-            options.onProgress?.({ source: source.id, url: job.url, done, queued: summary.pages });
-          }),
+  const rulesBySource = new Map(crawlable.map((s) => [s.id, new SourceRules(s)]));
+  const maxInFlight = options.maxInFlight ?? 16;
+  const hostDelay = new Map<string, number>();
+  for (const s of crawlable)
+    for (const host of s.crawl?.hosts ?? [])
+      hostDelay.set(
+        host.toLowerCase(),
+        Math.max(hostDelay.get(host.toLowerCase()) ?? 0, s.crawl?.delaySeconds ?? 1),
       );
+
+  const release = dryRun ? async () => {} : await lock(options.dataDir);
+  const state = new CrawlState(dryRun ? ':memory:' : CrawlState.fileFor(options.dataDir));
+  const fetcher = new Fetcher({
+    policy: new NetworkPolicy(crawlable.flatMap((s) => s.crawl?.hosts ?? [])),
+    userAgent: options.userAgent ?? USER_AGENT,
+    maxSockets: maxInFlight,
+    ...options.fetcher,
+  });
+  const robots = new RobotsCache(fetcher);
+  const frontier = new Frontier(state, { maxInFlight });
+  for (const [host, seconds] of hostDelay) frontier.setDelay(host, seconds);
+  try {
+    if (!dryRun) await state.syncFromArchive(options.archive);
+    const scope = JSON.stringify({
+      sources: crawlable.map((s) => s.id).sort(),
+      country: filter.country ?? null,
+      edition: filter.edition ?? null,
+      maxPages: filter.maxPages ?? null,
+    });
+    const run = state.openRun(scope);
+    const pages = new Map(crawlable.map((s) => [s.id, state.pagesOf(s.id)]));
+    const limitOf = (s: Source) =>
+      Math.min(filter.maxPages ?? Number.POSITIVE_INFINITY, s.crawl?.maxPages ?? 5000);
+    let done = run.alreadyDone;
+    let queued = [...pages.values()].reduce((a, b) => a + b, 0);
+
+    /** Drops links over a source's page budget (in order) and already-known URLs. */
+    const admit = (entries: FrontierEntry[]): FrontierEntry[] => {
+      const admitted: FrontierEntry[] = [];
+      const seen = new Set<string>();
+      for (const e of entries) {
+        const source = rulesBySource.get(e.source)?.source;
+        if (!source || seen.has(e.url) || state.has(e.url)) continue;
+        const count = pages.get(e.source) ?? 0;
+        if (count >= limitOf(source)) continue;
+        seen.add(e.url);
+        pages.set(e.source, count + 1);
+        admitted.push(e);
+      }
+      queued += admitted.length;
+      return admitted;
     };
 
-    const fetchWithRetries = async (job: Job, pace: () => Promise<void>): Promise<FetchResult> => {
-      const before = previous.get(job.url);
+    if (!run.resumed) {
+      const seeds: FrontierEntry[] = [];
+      for (const source of crawlable) {
+        for (const seed of source.crawl?.seeds ?? []) {
+          for (const { url, edition } of expandSeed(seed.url, seed.editions)) {
+            if (filter.edition !== undefined && edition !== undefined && edition !== filter.edition) continue;
+            const canonical = canonicalUrl(url);
+            seeds.push({
+              url: canonical,
+              source: source.id,
+              host: new URL(canonical).host,
+              role: 'listing',
+              format: 'html',
+              edition: edition ?? null,
+              country: null,
+              title: null,
+              part: null,
+              rule: null,
+            });
+          }
+        }
+      }
+      state.enqueue(admit(seeds));
+    }
+    options.onStart?.({ resumed: run.resumed, alreadyDone: run.alreadyDone, queued });
+
+    const end = (entry: QueuedEntry, finish: Finish) => {
+      const added = state.finish(entry.url, {
+        ...finish,
+        discovered: finish.discovered && admit(finish.discovered),
+      });
+      frontier.wake(new Set(added.map((e) => e.host)));
+      done++;
+      options.onProgress?.({ source: entry.source, url: entry.url, done, queued });
+    };
+
+    const fetchWithRetries = async (entry: QueuedEntry, etag: string | null, lastModified: string | null) => {
       let attempt = 0;
       let throttles = 0;
       for (;;) {
-        await pace();
         try {
-          return await fetcher.fetch({
-            url: job.url,
-            etag: before?.etag ?? null,
-            lastModified: before?.lastModified ?? null,
-          });
+          return await frontier.request(entry.host, () =>
+            fetcher.fetch({ url: entry.url, etag, lastModified }),
+          );
         } catch (error) {
           if (!(error instanceof FetchFailure)) throw error;
           if (error.kind === 'throttled' && throttles < retry.maxThrottles) {
             throttles++;
             const wait = Math.min(error.retryAfterMs ?? jitter(2000 * 2 ** throttles), retry.maxThrottleMs);
-            logger.info({ url: job.url, waitMs: wait }, 'throttled; waiting as asked');
-            await sleep(wait);
+            logger.info({ url: entry.url, waitMs: Math.round(wait) }, 'throttled; waiting as asked');
+            frontier.holdOff(entry.host, wait);
             continue;
           }
           if (error.kind === 'retryable' && attempt < retry.maxRetries) {
             attempt++;
-            await sleep(jitter(Math.min(retry.baseDelayMs * 2 ** attempt, retry.maxDelayMs)));
+            frontier.holdOff(
+              entry.host,
+              jitter(Math.min(retry.baseDelayMs * 2 ** attempt, retry.maxDelayMs)),
+            );
             continue;
           }
           throw error;
@@ -215,157 +259,263 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
       }
     };
 
-    const visit = async (job: Job, pace: () => Promise<void>) => {
-      const origin = new URL(job.url).origin;
-      const robotsPolicy = await robots.policyFor(job.url);
-      frontier.setDelay(
-        new URL(job.url).host,
-        crawlConfig.delaySeconds,
-        robotsPolicy.crawlDelaySeconds(USER_AGENT_TOKEN),
-      );
-      const verdict = robotsPolicy.check(job.url, USER_AGENT_TOKEN);
-      if (!verdict.allowed) {
-        summary.skippedByRobots++;
-        if (robotsPolicy.status === 'unreachable' && !unreachableOrigins.has(origin)) {
-          unreachableOrigins.add(origin);
-          summary.unreachable.push(
-            `${origin} could not be reached (${verdict.reason.replace(/^robots\.txt unreachable \((.*?)\).*$/, '$1')}), so nothing was fetched from it. Check the network connection; the next crawl will try again.`,
-          );
-        }
-        logger.info({ url: job.url, reason: verdict.reason }, 'skipped by robots.txt');
+    const visit = async (entry: QueuedEntry): Promise<void> => {
+      const rules = rulesBySource.get(entry.source);
+      if (!rules) {
+        // Queued by an earlier run whose sources file no longer has this source.
+        end(entry, {
+          outcome: 'failed',
+          fetched: false,
+          reason: 'config',
+          message: `unknown source ${entry.source}`,
+        });
         return;
       }
-      if (job.role === 'document' && options.dryRun) {
-        summary.wouldFetch.push(job.url);
-        return;
-      }
-      let result: FetchResult;
+      let finish: Finish;
       try {
-        result = await fetchWithRetries(job, pace);
+        finish = await examine(entry, rules);
       } catch (error) {
-        if (error instanceof FetchFailure) return fail(job.url, error.reason, error.message);
-        throw error;
+        if (error instanceof FetchFailure)
+          finish = { outcome: 'failed', fetched: false, reason: error.reason, message: error.message };
+        else {
+          logger.error({ url: entry.url, err: error }, 'unexpected error while crawling a page');
+          const message = error instanceof Error ? error.message : String(error);
+          finish = {
+            outcome: 'failed',
+            fetched: false,
+            reason: 'internal',
+            message: `${entry.url}: ${message}`,
+          };
+        }
       }
-      summary.fetched++;
+      if (finish.outcome === 'failed')
+        logger.warn({ source: entry.source, url: entry.url, reason: finish.reason }, finish.message);
+      end(entry, finish);
+    };
+
+    const examine = async (entry: QueuedEntry, rules: SourceRules): Promise<Finish> => {
+      const policy = await robots.policyFor(entry.url, (send) => frontier.request(entry.host, send));
+      frontier.setDelay(
+        entry.host,
+        hostDelay.get(entry.host.toLowerCase()) ?? 1,
+        policy.crawlDelaySeconds(USER_AGENT_TOKEN),
+      );
+      const verdict = policy.check(entry.url, USER_AGENT_TOKEN);
+      if (!verdict.allowed) {
+        logger.info({ url: entry.url, reason: verdict.reason }, 'skipped by robots.txt');
+        return { outcome: 'robots', fetched: false, message: verdict.reason };
+      }
+      if (entry.role === 'document' && dryRun) return { outcome: 'would-fetch', fetched: false };
+      const before = dryRun ? undefined : state.validators(entry.url);
+      const result = await fetchWithRetries(entry, before?.etag ?? null, before?.lastModified ?? null);
       let body = result.body;
-      const before = previous.get(job.url);
+      let type = mediaType(result.contentType);
+      let outcome: Finish['outcome'];
+      let capture: Finish['capture'];
       if (result.status === 304) {
-        summary.notModified++;
-        if (job.role === 'document' || !before) return;
+        if (entry.role === 'document' || !before) return { outcome: 'not-modified', fetched: true };
         // A listing that has not changed still has links to follow: read them from its last capture.
         body = await options.archive.read(before.sha256);
+        type = mediaType(before.contentType);
+        outcome = 'not-modified';
       } else {
-        const type = result.contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-        if (job.role === 'document' && job.format && !FORMAT_TYPES[job.format].test(type)) {
-          return fail(
-            job.url,
-            'content-type',
-            `${job.url}: expected ${job.format}, got ${type || 'no content type'}`,
+        const refusal = checkContent(entry, result, type);
+        if (refusal) return { outcome: 'failed', fetched: true, ...refusal };
+        let edition = entry.edition;
+        const rule = rules.rule(entry.rule);
+        if (edition === null && rule?.editionInText && isHtml(type))
+          edition = editionInText(pageText(body.toString('utf8')), rule.editionInText);
+        if (entry.role === 'document' && !entry.country)
+          return {
+            outcome: 'failed',
+            fetched: true,
+            reason: 'no-country',
+            message: `${entry.url}: no country could be read from the URL, the link or the page that links to it`,
+          };
+        if (entry.role === 'document' && edition === null)
+          return {
+            outcome: 'failed',
+            fetched: true,
+            reason: 'no-edition',
+            message: `${entry.url}: no edition could be read from the URL${rule?.editionInText ? ', the page text' : ''} or the page that links to it`,
+          };
+        if (dryRun) outcome = 'unchanged';
+        else {
+          const put = await options.archive.put(
+            body,
+            {
+              url: entry.url,
+              fetchedAt: new Date().toISOString(),
+              status: result.status,
+              contentType: result.contentType,
+              etag: result.etag,
+              lastModified: result.lastModified,
+              source: entry.source,
+              edition,
+              country: entry.country,
+              role: entry.role,
+              format: entry.format,
+              origin: 'crawl',
+              importedFrom: null,
+              title: entry.title,
+              part: entry.part,
+            },
+            { newestSha256: before?.sha256 ?? null },
           );
+          outcome = put.created ? 'captured' : 'unchanged';
+          if (put.created) capture = put.capture;
         }
-        if (job.format === 'pdf' && !looksLikePdf(body)) {
-          return fail(
-            job.url,
-            'content-type',
-            `${job.url}: not a complete PDF (no %PDF header or %%EOF trailer)`,
-          );
-        }
-        if (job.role === 'document' && !job.country) {
-          fail(
-            job.url,
-            'no-country',
-            `${job.url}: no country could be read from the URL or the page that links to it`,
-          );
-        }
-        if (!options.dryRun) {
-          const { capture, created } = await options.archive.put(body, {
-            url: job.url,
-            fetchedAt: new Date().toISOString(),
-            status: result.status,
-            contentType: result.contentType,
-            etag: result.etag,
-            lastModified: result.lastModified,
-            source: source.id,
-            edition: job.edition,
-            country: job.country,
-            role: job.role,
-            format: job.format,
-            origin: 'crawl',
-            importedFrom: null,
-          });
-          if (created) {
-            summary.newCaptures++;
-            summary.captures.push(capture);
-          } else summary.unchanged++;
-        }
+        entry = { ...entry, edition };
       }
-      const type = result.contentType?.split(';')[0]?.trim().toLowerCase() ?? before?.contentType ?? '';
-      if (/html/.test(type) || job.format === 'html' || job.role === 'listing') {
-        for (const link of discoverLinks(body.toString('utf8'), result.finalUrl)) followLink(link, job);
-      }
+      const discovered =
+        isHtml(type) || entry.role === 'listing' ? followLinks(body, result.finalUrl, entry, rules) : [];
+      return { outcome, fetched: true, capture, discovered };
     };
 
-    const followLink = (link: string, from: Job) => {
-      for (const { rule, pattern } of rules) {
-        const match = matchPattern(pattern, link);
-        if (!match) continue;
-        const edition = match.edition ?? from.edition;
-        const country = match.countrySlug ? (resolveCountry(match.countrySlug) ?? null) : from.country;
-        if (options.filter?.edition !== undefined && edition !== options.filter.edition) return;
-        if (options.filter?.country && rule.role === 'document' && country !== options.filter.country) return;
-        enqueue({ url: link, role: rule.role, format: rule.format ?? null, edition, country });
-        return;
+    const followLinks = (
+      body: Buffer,
+      baseUrl: string,
+      from: QueuedEntry,
+      rules: SourceRules,
+    ): FrontierEntry[] => {
+      const parent: Parent = { edition: from.edition, country: from.country, title: from.title };
+      const found: FrontierEntry[] = [];
+      for (const link of discoverLinks(body.toString('utf8'), baseUrl)) {
+        const entry = rules.classify({ ...link, url: canonicalUrl(link.url) }, parent, filter);
+        if (entry) found.push(entry);
       }
+      return found;
     };
 
-    for (const seed of crawlConfig.seeds) {
-      for (const { url, edition } of expandSeed(seed.url, seed.editions)) {
-        if (
-          options.filter?.edition !== undefined &&
-          edition !== undefined &&
-          edition !== options.filter.edition
-        )
-          continue;
-        enqueue({ url, role: 'listing', format: 'html', edition: edition ?? null, country: null });
-      }
-    }
-    // Links found while visiting add more work; wait until no visit is left.
-    while (pending.length) await Promise.all(pending.splice(0));
-    summary.finishedAt = new Date().toISOString();
-    return summary;
+    await frontier.run(visit);
+    const summaries = summarize(state, crawlable, run.startedAt, run.resumed, dryRun);
+    state.finishRun();
+    if (!dryRun) await recordRuns(options.dataDir, summaries);
+    return summaries;
+  } finally {
+    state.close();
+    await fetcher.close();
+    await release();
   }
 }
 
-/** The product token robots.txt groups are matched against. */
-export const USER_AGENT_TOKEN = 'CountryCiteBot';
+function mediaType(contentType: string | null): string {
+  return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function isHtml(type: string): boolean {
+  return FORMAT_TYPES.html.test(type);
+}
+
+/** Why a fetched body is not what the rule expects (wrong type, a broken PDF, bytes that are not HTML). */
+function checkContent(
+  entry: QueuedEntry,
+  result: FetchResult,
+  type: string,
+): { reason: FailedReason; message: string } | null {
+  const expected = entry.role === 'listing' ? 'html' : entry.format;
+  if (expected && !FORMAT_TYPES[expected].test(type))
+    return {
+      reason: 'content-type',
+      message: `${entry.url}: expected ${expected}, got ${type || 'no content type'}`,
+    };
+  if (expected === 'pdf' && !looksLikePdf(result.body))
+    return {
+      reason: 'corrupt-pdf',
+      message: `${entry.url}: not a complete PDF (no %PDF header, startxref or %%EOF trailer)`,
+    };
+  if (expected === 'html' && !looksLikeHtml(result.body))
+    return {
+      reason: 'malformed-html',
+      message: `${entry.url}: the body is not HTML (binary bytes or no markup)`,
+    };
+  return null;
+}
 
 function looksLikePdf(body: Buffer): boolean {
   if (body.subarray(0, 1024).indexOf('%PDF-') < 0) return false;
-  return body.subarray(Math.max(0, body.length - 2048)).indexOf('%%EOF') >= 0;
+  const tail = body.subarray(Math.max(0, body.length - 2048));
+  return tail.indexOf('%%EOF') >= 0 && tail.indexOf('startxref') >= 0;
 }
 
-export function discoverLinks(html: string, baseUrl: string): string[] {
-  const $ = load(html);
-  const links = new Set<string>();
-  $('a[href]').each((_, a) => {
-    const href = $(a).attr('href');
-    if (!href || href.startsWith('#') || /^(mailto|javascript|tel):/i.test(href)) return;
-    try {
-      const url = new URL(href, baseUrl);
-      url.hash = '';
-      if (url.protocol === 'http:' || url.protocol === 'https:') links.add(url.href);
-    } catch {
-      // A malformed href is skipped like any other dead link.
+/** Browsers (and cheerio) repair broken markup, so only bodies that are not markup at all are refused. */
+function looksLikeHtml(body: Buffer): boolean {
+  const head = body.subarray(0, 64 * 1024);
+  if (head.includes(0)) return false;
+  const text = head.toString('utf8');
+  const replaced = text.split('\ufffd').length - 1;
+  if (replaced > text.length / 100) return false;
+  return /<[a-z!]/i.test(text);
+}
+
+function summarize(
+  state: CrawlState,
+  sources: Source[],
+  startedAt: string,
+  resumed: boolean,
+  dryRun: boolean,
+): SourceSummary[] {
+  const counts = new Map(state.counts().map((c) => [c.source, c]));
+  const finishedAt = new Date().toISOString();
+  return sources.map((source) => {
+    const c = counts.get(source.id);
+    const unreachable = new Map<string, string>();
+    for (const r of state.listOutcome(source.id, 'robots', 1000)) {
+      const detail = /^robots\.txt unreachable \((.*?)\)/.exec(r.message ?? '')?.[1];
+      const origin = new URL(r.url).origin;
+      if (detail && !unreachable.has(origin))
+        unreachable.set(
+          origin,
+          `${origin} could not be reached (${detail}), so nothing was fetched from it. Check the network connection; the next crawl will try again.`,
+        );
     }
+    return {
+      source: source.id,
+      startedAt,
+      finishedAt,
+      resumed,
+      pages: c?.pages ?? 0,
+      fetched: c?.fetched ?? 0,
+      newCaptures: c?.captured ?? 0,
+      notModified: c?.notModified ?? 0,
+      unchanged: dryRun ? 0 : (c?.unchanged ?? 0),
+      skippedByRobots: c?.robots ?? 0,
+      failed: c?.failed ?? {},
+      failures: state.listOutcome(source.id, 'failed', LISTED_FAILURES).map((f) => ({
+        url: f.url,
+        reason: f.reason ?? 'internal',
+        message: f.message ?? '',
+      })),
+      wouldFetch: dryRun ? state.listOutcome(source.id, 'would-fetch', 100_000).map((r) => r.url) : [],
+      unreachable: [...unreachable.values()],
+    };
   });
-  return [...links];
 }
 
 async function recordRuns(dataDir: string, summaries: SourceSummary[]): Promise<void> {
   const dir = path.join(dataDir, 'crawl');
   await mkdir(dir, { recursive: true });
-  const lines = summaries
-    .map((s) => JSON.stringify({ ...s, captures: s.captures.length, failures: s.failures.slice(0, 200) }))
-    .join('\n');
+  const lines = summaries.map((s) => JSON.stringify(s)).join('\n');
   if (lines) await appendFile(path.join(dir, 'runs.ndjson'), `${lines}\n`);
+}
+
+/** One crawl per data directory at a time: a lock file holding the crawler's pid (a dead pid is stale). */
+async function lock(dataDir: string): Promise<() => Promise<void>> {
+  const dir = path.join(dataDir, 'crawl');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'crawl.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => unlink(file).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid && isAlive(pid)) throw new CrawlLockedError(pid);
+      await unlink(file).catch(() => undefined);
+    }
+  }
+  throw new Error(`could not take the crawl lock ${file}`);
 }

@@ -22,6 +22,9 @@ export type FailureReason =
   | 'off-allowlist'
   | 'robots'
   | 'content-type'
+  | 'malformed-html'
+  | 'corrupt-pdf'
+  | 'internal'
   | 'config';
 
 export class FetchFailure extends Error {

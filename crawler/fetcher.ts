@@ -1,14 +1,15 @@
 /**
- * How a page is fetched: undici with connect, header and body timeouts, a cap on body size (also after
- * decompression, so a gzip bomb stops at the cap), at most 10 redirects each re-checked against the host
- * allowlist and private addresses, and conditional GET from the last capture's validators. One undici
- * Agent caps the open sockets for the whole crawl.
+ * How a page is fetched: undici with connect, header, body-silence and whole-response timeouts, a cap on
+ * body size (also after decompression, so a gzip bomb stops at the cap), at most 10 redirects each
+ * re-checked against private addresses and the host allowlist, and conditional GET from the last capture's
+ * validators. One undici Agent with a socket budget caps the open sockets for the whole crawl.
  */
 import { isIP } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { FetchFailure } from './errors.ts';
 import { isPrivateAddress, type NetworkPolicy } from './network-policy.ts';
+import { originKey, SocketBudget } from './sockets.ts';
 
 export interface FetcherOptions {
   policy: NetworkPolicy;
@@ -19,6 +20,8 @@ export interface FetcherOptions {
   headersTimeoutMs?: number;
   /** Longest silence while the body streams (a stalled body). */
   bodyTimeoutMs?: number;
+  /** Longest time for a whole response, however steadily it trickles in. */
+  totalTimeoutMs?: number;
   maxBodyBytes?: number;
   maxRedirects?: number;
 }
@@ -45,21 +48,28 @@ export interface FetchResult {
 
 export class Fetcher {
   private readonly agent: Agent;
+  readonly sockets: SocketBudget;
   private readonly options: Required<Omit<FetcherOptions, 'policy'>> & { policy: NetworkPolicy };
 
   constructor(options: FetcherOptions) {
     this.options = {
-      maxSockets: 8,
+      maxSockets: 16,
       connectTimeoutMs: 10_000,
       headersTimeoutMs: 30_000,
       bodyTimeoutMs: 30_000,
+      totalTimeoutMs: 300_000,
       maxBodyBytes: 50 * 1024 * 1024,
       maxRedirects: 10,
       ...options,
     };
+    this.sockets = new SocketBudget(this.options.maxSockets);
     this.agent = new Agent({
-      connections: this.options.maxSockets,
-      connect: { timeout: this.options.connectTimeoutMs, lookup: options.policy.lookup },
+      // One request at a time per host is the frontier's rule; one socket per origin is all it needs.
+      connections: 1,
+      connect: this.sockets.connector({
+        timeout: this.options.connectTimeoutMs,
+        lookup: options.policy.lookup,
+      }),
       headersTimeout: this.options.headersTimeoutMs,
       bodyTimeout: this.options.bodyTimeoutMs,
     });
@@ -77,20 +87,43 @@ export class Fetcher {
         `refused ${url.href}: only http and https are fetched`,
       );
     }
+    const via = url.href !== original ? ` (redirected from ${original})` : '';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && isPrivateAddress(host) && !this.options.policy.mayUsePrivateAddress(url.hostname)) {
+      throw new FetchFailure(
+        'non-retryable',
+        'private-address',
+        `refused ${url.href}${via}: ${host} is a private, loopback or link-local address`,
+      );
+    }
     if (!this.options.policy.allows(url)) {
       throw new FetchFailure(
         'non-retryable',
         'off-allowlist',
-        `refused ${url.href}${url.href !== original ? ` (redirected from ${original})` : ''}: ${url.host} is not a host listed for this source`,
+        `refused ${url.href}${via}: ${url.host} is not a host listed for this source`,
       );
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && isPrivateAddress(host) && !this.options.policy.mayUsePrivateAddress(url.hostname)) {
-      throw new FetchFailure('non-retryable', 'private-address', `refused ${url.href}: private address`);
     }
   }
 
   async fetch(req: FetchRequest): Promise<FetchResult> {
+    const deadline = AbortSignal.timeout(this.options.totalTimeoutMs);
+    try {
+      return await this.follow(req, deadline);
+    } catch (error) {
+      // However the abort surfaced (socket error, aborted body), the cause is the whole-response deadline.
+      const transport =
+        !(error instanceof FetchFailure) || ['network', 'truncated', 'timeout'].includes(error.reason);
+      if (deadline.aborted && transport)
+        throw new FetchFailure(
+          'retryable',
+          'timeout',
+          `${req.url}: no complete response within ${this.options.totalTimeoutMs / 1000} s`,
+        );
+      throw error;
+    }
+  }
+
+  private async follow(req: FetchRequest, deadline: AbortSignal): Promise<FetchResult> {
     const seen = new Set<string>();
     let current = new URL(req.url);
     for (let hop = 0; ; hop++) {
@@ -112,80 +145,102 @@ export class Fetcher {
       // Validators belong to the URL we asked for, not to a redirect target.
       if (hop === 0 && req.etag) headers['if-none-match'] = req.etag;
       if (hop === 0 && req.lastModified) headers['if-modified-since'] = req.lastModified;
-      let response: Awaited<ReturnType<typeof request>>;
+      const done = this.sockets.begin(originKey(current));
       try {
-        response = await request(current, { method: 'GET', headers, dispatcher: this.agent });
-      } catch (error) {
-        throw classifyNetworkError(error, current.href);
+        const outcome = await this.exchange(req, current, headers, deadline, hop);
+        if (outcome.redirect === undefined) return outcome.result;
+        current = outcome.redirect;
+      } finally {
+        done();
       }
-      const status = response.statusCode;
-      const header = (name: string) => {
-        const v = response.headers[name];
-        return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
-      };
-      if (status >= 300 && status < 400 && status !== 304) {
-        await response.body.dump().catch(() => undefined);
-        const location = header('location');
-        if (!location)
-          throw new FetchFailure(
-            'non-retryable',
-            'http-4xx',
-            `${current.href}: redirect ${status} without a Location`,
-            status,
-          );
-        if (hop + 1 > this.options.maxRedirects) {
-          throw new FetchFailure(
-            'non-retryable',
-            'too-many-redirects',
-            `${req.url}: more than ${this.options.maxRedirects} redirects`,
-          );
-        }
-        current = new URL(location, current);
-        continue;
-      }
-      const result = {
-        url: req.url,
-        finalUrl: current.href,
-        status,
-        contentType: header('content-type'),
-        etag: header('etag'),
-        lastModified: header('last-modified'),
-        retryAfter: header('retry-after'),
-      };
-      if (status === 304) {
-        await response.body.dump().catch(() => undefined);
-        return { ...result, body: Buffer.alloc(0) };
-      }
-      if (status === 429 || (status === 503 && result.retryAfter)) {
-        await response.body.dump().catch(() => undefined);
-        throw new FetchFailure(
-          'throttled',
-          'throttled',
-          `${current.href}: ${status} (asked to slow down)`,
-          status,
-          retryAfterMs(result.retryAfter),
-        );
-      }
-      if (status >= 500 || status === 408) {
-        await response.body.dump().catch(() => undefined);
-        throw new FetchFailure('retryable', 'http-5xx', `${current.href}: HTTP ${status}`, status);
-      }
-      if (status >= 400) {
-        await response.body.dump().catch(() => undefined);
-        throw new FetchFailure('non-retryable', 'http-4xx', `${current.href}: HTTP ${status}`, status);
-      }
-      const declared = Number(header('content-length') ?? Number.NaN);
-      if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
-        response.body.destroy();
+    }
+  }
+
+  /** One request and response: a redirect target to follow, or the final result. */
+  private async exchange(
+    req: FetchRequest,
+    current: URL,
+    headers: Record<string, string>,
+    deadline: AbortSignal,
+    hop: number,
+  ): Promise<{ redirect: URL; result?: undefined } | { redirect?: undefined; result: FetchResult }> {
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(current, {
+        method: 'GET',
+        headers,
+        dispatcher: this.agent,
+        signal: deadline,
+      });
+    } catch (error) {
+      throw classifyNetworkError(error, current.href);
+    }
+    const status = response.statusCode;
+    const header = (name: string) => {
+      const v = response.headers[name];
+      return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+    };
+    if (status >= 300 && status < 400 && status !== 304) {
+      await response.body.dump().catch(() => undefined);
+      const location = header('location');
+      if (!location)
         throw new FetchFailure(
           'non-retryable',
-          'too-large',
-          `${current.href}: ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`,
+          'http-4xx',
+          `${current.href}: redirect ${status} without a Location`,
+          status,
+        );
+      if (hop + 1 > this.options.maxRedirects) {
+        throw new FetchFailure(
+          'non-retryable',
+          'too-many-redirects',
+          `${req.url}: more than ${this.options.maxRedirects} redirects`,
         );
       }
-      const body = await this.readBody(response.body, header('content-encoding'), current.href, declared);
-      return { ...result, body };
+      return { redirect: new URL(location, current) };
     }
+    const result = {
+      url: req.url,
+      finalUrl: current.href,
+      status,
+      contentType: header('content-type'),
+      etag: header('etag'),
+      lastModified: header('last-modified'),
+      retryAfter: header('retry-after'),
+    };
+    if (status === 304) {
+      await response.body.dump().catch(() => undefined);
+      return { result: { ...result, body: Buffer.alloc(0) } };
+    }
+    if (status === 429 || (status === 503 && result.retryAfter)) {
+      await response.body.dump().catch(() => undefined);
+      throw new FetchFailure(
+        'throttled',
+        'throttled',
+        `${current.href}: ${status} (asked to slow down)`,
+        status,
+        retryAfterMs(result.retryAfter),
+      );
+    }
+    if (status >= 500 || status === 408) {
+      await response.body.dump().catch(() => undefined);
+      throw new FetchFailure('retryable', 'http-5xx', `${current.href}: HTTP ${status}`, status);
+    }
+    if (status >= 400) {
+      await response.body.dump().catch(() => undefined);
+      throw new FetchFailure('non-retryable', 'http-4xx', `${current.href}: HTTP ${status}`, status);
+    }
+    const declared = Number(header('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
+      response.body.destroy();
+      throw new FetchFailure(
+        'non-retryable',
+        'too-large',
+        `${current.href}: ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`,
+      );
+    }
+    const body = await this.readBody(response.body, header('content-encoding'), current.href, declared);
+    return { result: { ...result, body } };
   }
 
   private async readBody(

@@ -1,59 +1,133 @@
 /**
- * What to fetch next and when: one p-queue per host with concurrency 1, and a next-allowed-time clock per
- * host set to max(the source's minimum delay, robots Crawl-delay capped) after every request. A global
- * queue bounds the work in flight across hosts.
+ * What to fetch next and when. The queue itself is the crawl state on disk (state.ts); this module runs
+ * one worker per host that takes that host's URLs one at a time, so a host never sees two requests at once,
+ * and spaces them by a clock per host: the next request starts no sooner than the host's delay after the
+ * previous response ended (the larger of the configured delay and robots.txt Crawl-delay, capped). A
+ * Retry-After or a backoff pushes the clock further out. A global limit bounds requests in flight across
+ * hosts. Memory depends on the number of hosts, not on the number of pages.
  */
 import PQueue from 'p-queue';
+import type { CrawlState, QueuedEntry } from './state.ts';
 
 export const MAX_CRAWL_DELAY_SECONDS = 300;
 
-interface HostState {
-  queue: PQueue;
+interface HostClock {
   nextAllowedAt: number;
   delayMs: number;
 }
 
+export interface FrontierOptions {
+  /** Requests in flight across all hosts. */
+  maxInFlight?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export class Frontier {
-  private readonly hosts = new Map<string, HostState>();
+  private readonly clocks = new Map<string, HostClock>();
   private readonly global: PQueue;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly workers = new Map<string, Promise<void>>();
+  private visit: ((entry: QueuedEntry) => Promise<void>) | undefined;
+  private failure: unknown;
+  private settle: (() => void) | undefined;
 
   constructor(
-    maxInFlight = 16,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly state: CrawlState,
+    options: FrontierOptions = {},
   ) {
-    this.global = new PQueue({ concurrency: maxInFlight });
+    this.global = new PQueue({ concurrency: options.maxInFlight ?? 16 });
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  private host(host: string): HostState {
-    let state = this.hosts.get(host);
-    if (!state) {
-      state = { queue: new PQueue({ concurrency: 1 }), nextAllowedAt: 0, delayMs: 1000 };
-      this.hosts.set(host, state);
+  private clock(host: string): HostClock {
+    let clock = this.clocks.get(host);
+    if (!clock) {
+      clock = { nextAllowedAt: 0, delayMs: 1000 };
+      this.clocks.set(host, clock);
     }
-    return state;
+    return clock;
   }
 
   /** Sets the minimum gap between two requests to a host (the larger of the configured and robots delays). */
   setDelay(host: string, configuredSeconds: number, robotsSeconds?: number): void {
     const robots = Math.min(robotsSeconds ?? 0, MAX_CRAWL_DELAY_SECONDS);
-    this.host(host).delayMs = Math.max(configuredSeconds, robots) * 1000;
+    const clock = this.clock(host);
+    const delayMs = Math.max(configuredSeconds, robots) * 1000;
+    // A longer delay learnt after a request (robots.txt's Crawl-delay) applies to the gap already running.
+    if (clock.nextAllowedAt > 0 && delayMs > clock.delayMs) clock.nextAllowedAt += delayMs - clock.delayMs;
+    clock.delayMs = delayMs;
   }
 
-  /** Runs `task` when the host is free and its delay has passed; the task may make several requests via `pace`. */
-  schedule<T>(host: string, task: (pace: () => Promise<void>) => Promise<T>, priority = 0): Promise<T> {
-    const state = this.host(host);
-    const pace = async () => {
-      const wait = state.nextAllowedAt - Date.now();
-      if (wait > 0) await this.sleep(wait);
-      state.nextAllowedAt = Date.now() + state.delayMs;
-    };
-    return state.queue.add(() => this.global.add(() => task(pace)), { priority }) as Promise<T>;
+  delayOf(host: string): number {
+    return this.clock(host).delayMs;
   }
 
-  async idle(): Promise<void> {
+  /** Keeps the host quiet for at least `ms` from now (Retry-After, backoff). */
+  holdOff(host: string, ms: number): void {
+    const clock = this.clock(host);
+    clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + ms);
+  }
+
+  /** Runs one request to `host` when its clock allows and a global slot is free; the clock restarts after. */
+  async request<T>(host: string, send: () => Promise<T>): Promise<T> {
+    const clock = this.clock(host);
     for (;;) {
-      await Promise.all([...this.hosts.values()].map((h) => h.queue.onIdle()));
-      if ([...this.hosts.values()].every((h) => h.queue.size === 0 && h.queue.pending === 0)) return;
+      const wait = clock.nextAllowedAt - Date.now();
+      if (wait <= 0) break;
+      await this.sleep(wait);
+    }
+    return this.global.add(async () => {
+      try {
+        return await send();
+      } finally {
+        clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + clock.delayMs);
+      }
+    });
+  }
+
+  /**
+   * Visits every queued URL, host by host, until none is left, including those queued while running (call
+   * `wake` for their hosts). `visit` must end each URL in the crawl state; an error it throws stops the run.
+   */
+  async run(visit: (entry: QueuedEntry) => Promise<void>): Promise<void> {
+    this.visit = visit;
+    const finished = new Promise<void>((resolve) => {
+      this.settle = resolve;
+    });
+    this.wake(this.state.queuedHosts());
+    if (this.workers.size === 0) return;
+    await finished;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Starts a worker for each host that has none (after URLs were queued for it). */
+  wake(hosts: Iterable<string>): void {
+    if (!this.visit || this.failure) return;
+    for (const host of hosts) {
+      if (this.workers.has(host)) continue;
+      this.workers.set(host, this.work(host));
+    }
+  }
+
+  get activeHosts(): number {
+    return this.workers.size;
+  }
+
+  private async work(host: string): Promise<void> {
+    // Start on a later tick so `wake` returns before the first visit runs.
+    await Promise.resolve();
+    try {
+      for (;;) {
+        if (this.failure) break;
+        const entry = this.state.next(host);
+        if (!entry) break;
+        await (this.visit as (entry: QueuedEntry) => Promise<void>)(entry);
+      }
+    } catch (error) {
+      this.failure ??= error;
+    } finally {
+      this.workers.delete(host);
+      if (this.workers.size === 0) this.settle?.();
     }
   }
 }

@@ -1,12 +1,19 @@
 /**
- * URL patterns from sources.yaml: {edition} is a four-digit year, {country} a country slug, * any run of
- * characters except "/". Matching is case-insensitive (publishers capitalise PDF names freely) and ignores
- * the fragment.
+ * URL patterns from sources.yaml: {edition} is a four-digit year, {country} a country slug, {part} one path
+ * segment naming which of several documents this is, * any run of characters except "/". Matching is
+ * case-insensitive (publishers capitalise PDF names freely) and ignores the fragment.
  */
 export interface PatternMatch {
   edition?: number;
   countrySlug?: string;
+  part?: string;
 }
+
+const GROUPS: Record<string, string> = {
+  edition: '(?<edition>(?:19|20)\\d{2})',
+  country: '(?<country>[a-z0-9]+(?:[-_][a-z0-9]+)*)',
+  part: '(?<part>[^/?#]+)',
+};
 
 export interface CompiledPattern {
   source: string;
@@ -16,12 +23,11 @@ export interface CompiledPattern {
 export function compilePattern(pattern: string): CompiledPattern {
   let regex = '';
   const seen = new Set<string>();
-  for (const token of pattern.split(/(\{edition\}|\{country\}|\*)/)) {
-    const name = token === '{edition}' ? 'edition' : token === '{country}' ? 'country' : null;
+  for (const token of pattern.split(/(\{edition\}|\{country\}|\{part\}|\*)/)) {
+    const name = /^\{(\w+)\}$/.exec(token)?.[1];
     // A placeholder used twice ("/{country}/report-{country}/") must match the same value both times.
     if (name && seen.has(name)) regex += `\\k<${name}>`;
-    else if (token === '{edition}') regex += '(?<edition>(?:19|20)\\d{2})';
-    else if (token === '{country}') regex += '(?<country>[a-z0-9]+(?:[-_][a-z0-9]+)*)';
+    else if (name) regex += GROUPS[name];
     else if (token === '*') regex += '[^/]*';
     else regex += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (name) seen.add(name);
@@ -35,7 +41,17 @@ export function matchPattern(pattern: CompiledPattern, url: string): PatternMatc
   const result: PatternMatch = {};
   if (match.groups?.edition) result.edition = Number(match.groups.edition);
   if (match.groups?.country) result.countrySlug = match.groups.country.toLowerCase();
+  if (match.groups?.part) result.part = decodePathSegment(match.groups.part).toLowerCase();
   return result;
+}
+
+/** A percent-encoded path segment as text ("USCIRF%202026" → "USCIRF 2026"); malformed escapes are kept. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Expands {edition} in a seed URL. */

@@ -80,27 +80,41 @@ export class RobotsCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async policyFor(url: string): Promise<RobotsPolicy> {
+  /**
+   * The rules for `url`'s origin, from the cache or fetched; `send` runs the fetch (the frontier passes its
+   * per-host pacing, so robots.txt is requested as politely as any page).
+   */
+  async policyFor(
+    url: string,
+    send: <T>(request: () => Promise<T>) => Promise<T> = (request) => request(),
+  ): Promise<RobotsPolicy> {
     const origin = new URL(url).origin;
     const cached = this.cache.get(origin);
     if (cached) {
       const policy = await cached;
       if (!policy.expired(this.now())) return policy;
     }
-    const loading = this.load(origin);
+    const loading = this.load(origin, send);
     this.cache.set(origin, loading);
     return loading;
   }
 
-  private async load(origin: string): Promise<RobotsPolicy> {
+  private async load(
+    origin: string,
+    send: <T>(request: () => Promise<T>) => Promise<T>,
+  ): Promise<RobotsPolicy> {
     const now = this.now();
     try {
-      const result = await this.fetcher.fetch({
-        url: `${origin}/robots.txt`,
-        accept: 'text/plain,*/*;q=0.1',
-      });
+      const result = await send(() =>
+        this.fetcher.fetch({
+          url: `${origin}/robots.txt`,
+          accept: 'text/plain,*/*;q=0.1',
+        }),
+      );
       return RobotsPolicy.fromBody(origin, result.body.toString('utf8'), now);
     } catch (error) {
+      // RFC 9309 §2.3.1.3: a 4xx means no rules. A 429 is a request to slow down, not an answer: like a
+      // 5xx it leaves the file unreachable (as Google treats it), so nothing is fetched until it answers.
       if (error instanceof FetchFailure && error.reason === 'http-4xx') {
         return new RobotsPolicy(origin, 'unavailable', now, null, `HTTP ${error.status}`);
       }

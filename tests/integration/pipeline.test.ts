@@ -112,9 +112,11 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
     expect(paths).toContain(NI_PDF);
     expect(paths).not.toContain('/private/drafts/');
     expect(paths).not.toContain('/about/');
-    expect(site.requests.every((r) => /^CountryCiteBot\/\d/.test(String(r.headers['user-agent'])))).toBe(
-      true,
-    );
+    expect(
+      site.requests.every((r) =>
+        /\bCountryCiteBot\/\d.*\+https:\/\//.test(String(r.headers['user-agent'])),
+      ),
+    ).toBe(true);
   });
 
   it('indexed one document per report, reading the PDF and the text rather than the thin HTML pages', () => {

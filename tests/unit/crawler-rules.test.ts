@@ -4,6 +4,7 @@ import { Frontier } from '../../crawler/frontier.ts';
 import { isPrivateAddress, NetworkPolicy } from '../../crawler/network-policy.ts';
 import { canonicalUrl, compilePattern, expandSeed, matchPattern } from '../../crawler/patterns.ts';
 import { RobotsPolicy } from '../../crawler/robots.ts';
+import { CrawlState, type FrontierEntry } from '../../crawler/state.ts';
 
 describe('URL patterns', () => {
   const country = compilePattern(
@@ -149,41 +150,95 @@ describe('Retry-After', () => {
 });
 
 describe('frontier', () => {
-  it('runs one request at a time per host, spaced by the host delay, hosts in parallel', async () => {
-    const frontier = new Frontier(8);
+  const entry = (host: string, n: number): FrontierEntry => ({
+    url: `http://${host}/page-${n}`,
+    source: 's',
+    host,
+    role: 'listing',
+    format: null,
+    edition: null,
+    country: null,
+    title: null,
+    part: null,
+    rule: null,
+  });
+
+  it('runs one request at a time per host, spaced by the host delay after each response, hosts in parallel', async () => {
+    const state = new CrawlState(':memory:');
+    state.openRun('test');
+    state.enqueue([1, 2, 3].flatMap((n) => [entry('a', n), entry('b', n)]));
+    const frontier = new Frontier(state, { maxInFlight: 8 });
     frontier.setDelay('a', 0.05);
     frontier.setDelay('b', 0.05);
-    const starts: Record<string, number[]> = { a: [], b: [] };
-    let inFlight = 0;
-    let maxPerHost = 0;
+    const spans: Record<string, { start: number; end: number }[]> = { a: [], b: [] };
     const active: Record<string, number> = { a: 0, b: 0 };
-    const job = (host: 'a' | 'b') =>
-      frontier.schedule(host, async (pace) => {
-        await pace();
-        active[host] = (active[host] ?? 0) + 1;
-        inFlight++;
-        maxPerHost = Math.max(maxPerHost, active[host] ?? 0);
-        starts[host]?.push(Date.now());
+    let maxPerHost = 0;
+    let maxOverall = 0;
+    // Host a's first request waits until host b's first has started: hosts that were not served in
+    // parallel would never get there.
+    let bStarted!: () => void;
+    const bHasStarted = new Promise<void>((resolve) => {
+      bStarted = resolve;
+    });
+    await frontier.run(async (e) => {
+      await frontier.request(e.host, async () => {
+        active[e.host] = (active[e.host] ?? 0) + 1;
+        maxPerHost = Math.max(maxPerHost, active[e.host] ?? 0);
+        maxOverall = Math.max(maxOverall, (active.a ?? 0) + (active.b ?? 0));
+        const start = Date.now();
+        if (e.host === 'b') bStarted();
+        if (e.url === 'http://a/page-1') await bHasStarted;
         await new Promise((r) => setTimeout(r, 5));
-        active[host] = (active[host] ?? 1) - 1;
-        inFlight--;
+        active[e.host] = (active[e.host] ?? 1) - 1;
+        spans[e.host]?.push({ start, end: Date.now() });
       });
-    await Promise.all([job('a'), job('a'), job('a'), job('b'), job('b'), job('b')]);
+      state.finish(e.url, { outcome: 'unchanged', fetched: true });
+    });
     expect(maxPerHost).toBe(1);
+    expect(maxOverall).toBe(2);
     for (const host of ['a', 'b'] as const) {
-      const s = starts[host] ?? [];
-      for (let i = 1; i < s.length; i++) expect((s[i] ?? 0) - (s[i - 1] ?? 0)).toBeGreaterThanOrEqual(45);
+      const s = spans[host] ?? [];
+      expect(s).toHaveLength(3);
+      for (let i = 1; i < s.length; i++)
+        expect((s[i]?.start ?? 0) - (s[i - 1]?.end ?? 0)).toBeGreaterThanOrEqual(49);
     }
-    expect(Math.abs((starts.a?.[0] ?? 0) - (starts.b?.[0] ?? 0))).toBeLessThan(40);
-    expect(inFlight).toBe(0);
+    expect(state.counts()[0]?.done).toBe(6);
+  });
+
+  it('picks up URLs queued while it runs, and holds a host off when asked', async () => {
+    const state = new CrawlState(':memory:');
+    state.openRun('test');
+    state.enqueue([entry('a', 1)]);
+    const frontier = new Frontier(state);
+    frontier.setDelay('a', 0);
+    frontier.setDelay('c', 0);
+    const visited: string[] = [];
+    let heldUntil = 0;
+    await frontier.run(async (e) => {
+      visited.push(e.url);
+      if (e.url === 'http://a/page-1') {
+        frontier.holdOff('c', 60);
+        heldUntil = Date.now() + 60;
+      }
+      await frontier.request(e.host, async () => {
+        if (e.host === 'c') expect(Date.now()).toBeGreaterThanOrEqual(heldUntil - 1);
+      });
+      const added = state.finish(e.url, {
+        outcome: 'unchanged',
+        fetched: true,
+        discovered: e.url.endsWith('page-1') ? [entry('a', 2), entry('c', 1), entry('a', 1)] : [],
+      });
+      frontier.wake(added.map((x) => x.host));
+    });
+    expect(visited.sort()).toEqual(['http://a/page-1', 'http://a/page-2', 'http://c/page-1']);
   });
 
   it('honours a robots Crawl-delay above the configured delay, up to the cap', () => {
-    const frontier = new Frontier();
+    const frontier = new Frontier(new CrawlState(':memory:'));
     frontier.setDelay('h', 1, 10_000);
     // 300 s cap: an absurd Crawl-delay cannot stall a crawl for hours.
-    expect((frontier as unknown as { hosts: Map<string, { delayMs: number }> }).hosts.get('h')?.delayMs).toBe(
-      300_000,
-    );
+    expect(frontier.delayOf('h')).toBe(300_000);
+    frontier.setDelay('h', 2, 1);
+    expect(frontier.delayOf('h')).toBe(2000);
   });
 });
