@@ -113,9 +113,7 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
     expect(paths).not.toContain('/private/drafts/');
     expect(paths).not.toContain('/about/');
     expect(
-      site.requests.every((r) =>
-        /\bCountryCiteBot\/\d.*\+https:\/\//.test(String(r.headers['user-agent'])),
-      ),
+      site.requests.every((r) => /\bCountryCiteBot\/\d.*\+https:\/\//.test(String(r.headers['user-agent']))),
     ).toBe(true);
   });
 
