@@ -105,7 +105,7 @@ async function runCrawl(
     err(`${s.id} has no crawl section in sources.yaml; import its files with "countrycite import".`);
   const progress = createProgress('Crawling');
   try {
-    return await crawl({
+    const report = await crawl({
       archive: ctx.archive,
       sources: selected,
       dataDir: ctx.config.dataDir,
@@ -119,6 +119,7 @@ async function runCrawl(
       },
       onProgress: (p) => progress.update(p.done, p.queued, p.url),
     });
+    return report.summaries;
   } finally {
     progress.stop();
   }

@@ -5,6 +5,7 @@
  * capture records. A blob is written (temp file + fsync + rename) before its catalog line, so a crash leaves
  * at worst an unreferenced blob, never a record without bytes.
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -185,7 +186,8 @@ export class Archive {
     const target = this.blobPath(sha256);
     if (await this.has(sha256)) return;
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    // Unique per write: two crawls of identical pages may store the same blob at the same moment.
+    const temp = `${target}.${process.pid}.${randomUUID()}.tmp`;
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(body);

@@ -106,6 +106,14 @@ export interface SourceSummary {
   unreachable: string[];
 }
 
+export interface CrawlReport {
+  summaries: SourceSummary[];
+  /** The run continued one that was interrupted. */
+  resumed: boolean;
+  /** Most sockets open at once, across all hosts (never above the cap). */
+  peakSockets: number;
+}
+
 export class CrawlLockedError extends Error {
   constructor(readonly pid: number) {
     super(
@@ -127,7 +135,7 @@ function jitter(ms: number): number {
   return ms / 2 + Math.random() * (ms / 2);
 }
 
-export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
+export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
   const logger = options.logger ?? silentLogger;
   const retry: RetryOptions = {
     maxRetries: 3,
@@ -391,7 +399,7 @@ export async function crawl(options: CrawlOptions): Promise<SourceSummary[]> {
     const summaries = summarize(state, crawlable, run.startedAt, run.resumed, dryRun);
     state.finishRun();
     if (!dryRun) await recordRuns(options.dataDir, summaries);
-    return summaries;
+    return { summaries, resumed: run.resumed, peakSockets: fetcher.sockets.peak };
   } finally {
     state.close();
     await fetcher.close();

@@ -20,12 +20,26 @@ export interface Site {
   host: string;
   routes: Map<string, Route>;
   requests: LoggedRequest[];
+  /** TCP connections open now and the most that were open at once. */
+  connections: { open: number; peak: number };
   close(): Promise<void>;
 }
 
-export async function startSite(routes: Record<string, Route> = {}): Promise<Site> {
+export interface SiteOptions {
+  /** Loopback address to listen on (Linux routes all of 127/8 to lo), default 127.0.0.1. */
+  address?: string;
+  port?: number;
+  /** Shared with other sites to count connections across them. */
+  connections?: { open: number; peak: number };
+}
+
+export async function startSite(
+  routes: Record<string, Route> = {},
+  options: SiteOptions = {},
+): Promise<Site> {
   const table = new Map(Object.entries(routes));
   const requests: LoggedRequest[] = [];
+  const connections = options.connections ?? { open: 0, peak: 0 };
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push({ path, at: Date.now(), headers: req.headers });
@@ -37,14 +51,27 @@ export async function startSite(routes: Record<string, Route> = {}): Promise<Sit
     if (typeof route === 'function') return route(req, res);
     res.writeHead(route.status ?? 200, { 'content-type': route.type, ...route.headers }).end(route.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.on('connection', (socket) => {
+    connections.open++;
+    connections.peak = Math.max(connections.peak, connections.open);
+    socket.once('close', () => {
+      connections.open--;
+    });
+  });
+  const address = options.address ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, address, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    origin: `http://${address}:${port}`,
+    host: `${address}:${port}`,
     routes: table,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    connections,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -84,7 +84,7 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
     );
     const sources = new SourceRegistry(loadSources(sourcesFile));
     const archive = new Archive(dataDir);
-    summaries = await crawl({ archive, sources: sources.sources, dataDir });
+    ({ summaries } = await crawl({ archive, sources: sources.sources, dataDir }));
     engine = testEngine();
     report = await indexArchive({ client: engine.client, archive, sources, indexPrefix: engine.prefix });
     app = createApp({ client: engine.client, indexes: engine.indexes, sources });
@@ -167,7 +167,11 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
   it('does not re-fetch unchanged reports on the next crawl', async () => {
     const before = site.requests.length;
     const sources = new SourceRegistry(loadSources(path.join(dataDir, 'sources.yaml')));
-    const again = await crawl({ archive: new Archive(dataDir), sources: sources.sources, dataDir });
+    const { summaries: again } = await crawl({
+      archive: new Archive(dataDir),
+      sources: sources.sources,
+      dataDir,
+    });
     expect(again[0]?.newCaptures).toBe(0);
     expect((again[0]?.unchanged ?? 0) + (again[0]?.notModified ?? 0)).toBe(5);
     expect(site.requests.length - before).toBeGreaterThan(0);
