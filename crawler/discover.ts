@@ -51,6 +51,8 @@ export interface Parent {
   edition: number | null;
   country: string | null;
   title: string | null;
+  /** A document's part passes to the files it links (a Refworld record page and its PDF). */
+  part: string | null;
 }
 
 export interface CrawlFilter {
@@ -95,7 +97,7 @@ export class SourceRules {
         edition,
         country,
         title: (text ?? parent.title)?.slice(0, 300) ?? null,
-        part: match.part ?? null,
+        part: match.part ?? parent.part,
         rule: index,
       };
     }
