@@ -386,7 +386,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
       from: QueuedEntry,
       rules: SourceRules,
     ): FrontierEntry[] => {
-      const parent: Parent = { edition: from.edition, country: from.country, title: from.title, part: from.part };
+      const parent: Parent = {
+        edition: from.edition,
+        country: from.country,
+        title: from.title,
+        part: from.part,
+      };
       const found: FrontierEntry[] = [];
       for (const link of discoverLinks(body.toString('utf8'), baseUrl)) {
         const entry = rules.classify({ ...link, url: canonicalUrl(link.url) }, parent, filter);

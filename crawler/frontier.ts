@@ -1,8 +1,9 @@
 /**
  * What to fetch next and when. The queue itself is the crawl state on disk (state.ts); this module runs
  * one worker per host that takes that host's URLs one at a time, so a host never sees two requests at once,
- * and spaces them by a clock per host: the next request starts no sooner than the host's delay after the
- * previous response ended (the larger of the configured delay and robots.txt Crawl-delay, capped). A
+ * and spaces them by a clock per host: a request starts no sooner than the host's delay after the previous
+ * one started (the larger of the configured delay and robots.txt Crawl-delay, capped) and never before the
+ * previous response ended — at most one request per delay, the rate robots.txt Crawl-delay asks for. A
  * Retry-After or a backoff pushes the clock further out. A global limit bounds requests in flight across
  * hosts. Memory depends on the number of hosts, not on the number of pages.
  */
@@ -68,20 +69,18 @@ export class Frontier {
     clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + ms);
   }
 
-  /** Runs one request to `host` when its clock allows and a global slot is free; the clock restarts after. */
+  /** Runs one request to `host` when its clock allows and a global slot is free. */
   async request<T>(host: string, send: () => Promise<T>): Promise<T> {
     const clock = this.clock(host);
+    // Only this host's worker moves its clock, so a wait taken before queueing for a global slot holds.
     for (;;) {
       const wait = clock.nextAllowedAt - Date.now();
       if (wait <= 0) break;
       await this.sleep(wait);
     }
-    return this.global.add(async () => {
-      try {
-        return await send();
-      } finally {
-        clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + clock.delayMs);
-      }
+    return this.global.add(() => {
+      clock.nextAllowedAt = Date.now() + clock.delayMs;
+      return send();
     });
   }
 

@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isAlive } from '../../core/meilisearch.ts';
 import { FIXTURES, REPO_ROOT } from '../helpers/corpus.ts';
+import { writeTestSources } from '../helpers/crawl-sources.ts';
+import { html, startSite } from '../helpers/site.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'countrycite.js');
 let work: string;
@@ -66,11 +68,13 @@ describe('countrycite CLI', () => {
   it('explains itself with --help, on every command', () => {
     const top = run(['--help']);
     expect(top.status).toBe(0);
-    for (const command of ['start', 'serve', 'crawl', 'import', 'index'])
+    for (const command of ['start', 'serve', 'crawl', 'sources', 'import', 'index'])
       expect(top.stdout).toContain(command);
     expect(top.stdout).toMatch(/--data <dir>.*COUNTRYCITE_DATA/s);
     for (const [command, flag] of [
       ['crawl', '--dry-run'],
+      ['crawl', '--max-pages'],
+      ['sources', '--json'],
       ['import', '--country'],
       ['index', '--force'],
       ['serve', '--help'],
@@ -132,16 +136,18 @@ describe('countrycite CLI', () => {
 
   it('start: keeps serving and says so in plain words when a publisher cannot be reached', async () => {
     const closedPort = await freePort();
-    const sourcesFile = path.join(work, 'unreachable.yaml');
-    // The State Department entry alone, pointed at a port nothing listens on.
-    const good = await readFile(path.join(REPO_ROOT, 'sources.yaml'), 'utf8');
-    const firstEntry = good.slice(0, good.indexOf('\n  - id:', good.indexOf('  - id: us-dos-hrr') + 1));
-    await writeFile(
-      sourcesFile,
-      firstEntry
-        .replaceAll('https://www.state.gov/reports/', `http://127.0.0.1:${closedPort}/reports/`)
-        .replace('hosts: [www.state.gov]', `hosts: ["127.0.0.1:${closedPort}"]`),
-    );
+    // A publisher on a port nothing listens on.
+    const sourcesFile = writeTestSources(path.join(work, 'unreachable.yaml'), {
+      hosts: [`127.0.0.1:${closedPort}`],
+      seeds: [{ url: `http://127.0.0.1:${closedPort}/reports/{edition}/`, editions: [2023] }],
+      follow: [
+        {
+          match: `http://127.0.0.1:${closedPort}/reports/{edition}/{country}/`,
+          role: 'document',
+          format: 'html',
+        },
+      ],
+    });
     const port = await freePort();
     const { child, url, output } = await launch(
       ['--data', path.join(work, 'start'), '--sources', sourcesFile, '--port', String(port), 'start'],
@@ -162,5 +168,70 @@ describe('countrycite CLI', () => {
       child.kill('SIGINT');
       await exited;
     }
+  });
+
+  it('crawl: a progress line, page failures in the summary with exit 0, then sources shows the crawl', async () => {
+    const site = await startSite({
+      '/robots.txt': { type: 'text/plain', body: 'User-agent: *\nAllow: /\n' },
+      '/2024/': html(
+        '<a href="/2024/honduras.html">Honduras</a><a href="/2024/guatemala.html">Guatemala</a><a href="/2024/gone.html">El Salvador</a>',
+      ),
+      '/2024/honduras.html': html('<p>Honduras report</p>'),
+      '/2024/guatemala.html': html('<p>Guatemala report</p>'),
+    });
+    try {
+      const sourcesFile = writeTestSources(path.join(work, 'crawl-cli.yaml'), {
+        hosts: [site.host],
+        seeds: [{ url: `${site.origin}/{edition}/`, editions: [2024] }],
+        follow: [{ match: `${site.origin}/{edition}/{country}.html`, role: 'document', format: 'html' }],
+      });
+      const data = path.join(work, 'crawl-cli');
+      const dry = run(['--data', data, '--sources', sourcesFile, 'crawl', '--dry-run', '--country', 'HN'], {
+        LOG_LEVEL: 'silent',
+      });
+      expect(dry.status).toBe(0);
+      expect(dry.stdout).toContain(`would fetch ${site.origin}/2024/honduras.html`);
+      expect(dry.stdout).not.toContain('guatemala.html');
+
+      const crawled = run(['--data', data, '--sources', sourcesFile, 'crawl', '--no-index'], {
+        LOG_LEVEL: 'silent',
+      });
+      expect(crawled.status).toBe(0);
+      expect(crawled.stderr).toMatch(/Crawling: 4\/4/);
+      expect(crawled.stdout).toMatch(/test-source: 4 URLs, 3 fetched, 3 new captures, .*failed: 1 http-4xx/);
+      expect(crawled.stdout).toContain('/2024/gone.html: HTTP 404');
+
+      const listed = run(['--data', data, '--sources', sourcesFile, 'sources']);
+      expect(listed.status).toBe(0);
+      expect(listed.stdout).toMatch(/test-source {2}Test source test-source/);
+      expect(listed.stdout).toMatch(/licence: Public domain \(full text\)/);
+      expect(listed.stdout).toMatch(/archive: 2 document captures \(3 with listings\), editions 2024–2024/);
+      expect(listed.stdout).toMatch(/last crawl: \S+: 4 URLs, 3 new captures, .*errors: 1 http-4xx/);
+      const json = JSON.parse(
+        run(['--data', data, '--sources', sourcesFile, 'sources', '--json']).stdout,
+      ) as {
+        id: string;
+        documents: number;
+      }[];
+      expect(json[0]).toMatchObject({ id: 'test-source', documents: 2 });
+
+      const unknown = run(['--data', data, '--sources', sourcesFile, 'crawl', '--source', 'nope']);
+      expect(unknown.status).toBe(1);
+      expect(unknown.stderr).toContain('Unknown source "nope". Known sources: test-source.');
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('sources: lists the ten real series with their display rules', () => {
+    const listed = run(['--data', path.join(work, 'empty'), 'sources']);
+    expect(listed.status).toBe(0);
+    for (const id of ['us-dos-hrr', 'uk-cpin', 'unhcr-guidelines', 'euaa-coi', 'amnesty-ar', 'fh-fiw'])
+      expect(listed.stdout).toContain(id);
+    expect(listed.stdout).toMatch(
+      /amnesty-ar .*\n {2}licence: Creative Commons.*\(full text; non-commercial use only\)/,
+    );
+    expect(listed.stdout).toMatch(/hrw-wr[^\n]*\n[^\n]*snippet \+ link/);
+    expect(listed.stdout).toContain('last crawl: never');
   });
 });

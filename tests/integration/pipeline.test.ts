@@ -164,7 +164,7 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
     expect(hit?.url).toBe(`${site.origin}${NI_PDF}`);
   });
 
-  it('does not re-fetch unchanged reports on the next crawl', async () => {
+  it('makes no new capture of unchanged reports on the next crawl, so nothing is re-indexed', async () => {
     const before = site.requests.length;
     const sources = new SourceRegistry(loadSources(path.join(dataDir, 'sources.yaml')));
     const { summaries: again } = await crawl({
@@ -175,5 +175,13 @@ describeWithCorpus('pipeline: crawl → archive → index → search on real rep
     expect(again[0]?.newCaptures).toBe(0);
     expect((again[0]?.unchanged ?? 0) + (again[0]?.notModified ?? 0)).toBe(5);
     expect(site.requests.length - before).toBeGreaterThan(0);
+    const reindex = await indexArchive({
+      client: engine.client,
+      archive: new Archive(dataDir),
+      sources,
+      indexPrefix: engine.prefix,
+    });
+    expect(reindex.indexed).toBe(0);
+    expect(reindex.skipped).toBe(2);
   });
 });
