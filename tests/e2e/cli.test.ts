@@ -31,6 +31,29 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   });
 }
 
+/** Like `run`, without blocking this process: for commands that talk to a server running in the test. */
+function runAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => {
+      stdout += String(d);
+    });
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Starts a long-running command and resolves with the URL it prints. */
 async function launch(
   args: string[],
@@ -186,14 +209,17 @@ describe('countrycite CLI', () => {
         follow: [{ match: `${site.origin}/{edition}/{country}.html`, role: 'document', format: 'html' }],
       });
       const data = path.join(work, 'crawl-cli');
-      const dry = run(['--data', data, '--sources', sourcesFile, 'crawl', '--dry-run', '--country', 'HN'], {
-        LOG_LEVEL: 'silent',
-      });
+      const dry = await runAsync(
+        ['--data', data, '--sources', sourcesFile, 'crawl', '--dry-run', '--country', 'HN'],
+        {
+          LOG_LEVEL: 'silent',
+        },
+      );
       expect(dry.status).toBe(0);
       expect(dry.stdout).toContain(`would fetch ${site.origin}/2024/honduras.html`);
       expect(dry.stdout).not.toContain('guatemala.html');
 
-      const crawled = run(['--data', data, '--sources', sourcesFile, 'crawl', '--no-index'], {
+      const crawled = await runAsync(['--data', data, '--sources', sourcesFile, 'crawl', '--no-index'], {
         LOG_LEVEL: 'silent',
       });
       expect(crawled.status).toBe(0);
