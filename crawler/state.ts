@@ -97,20 +97,6 @@ CREATE INDEX IF NOT EXISTS frontier_next ON frontier (run, host, done, seq);
 CREATE INDEX IF NOT EXISTS frontier_outcomes ON frontier (run, source, outcome, reason);
 `;
 
-interface FrontierRow {
-  url: string;
-  source: string;
-  host: string;
-  role: 'listing' | 'document';
-  format: DocumentFormat | null;
-  edition: number | null;
-  country: string | null;
-  title: string | null;
-  part: string | null;
-  rule: number | null;
-  seq: number;
-}
-
 export class CrawlState {
   private readonly db: Database.Database;
   private run: RunInfo | undefined;
@@ -278,7 +264,7 @@ export class CrawlState {
     const row = this.sql(
       `SELECT url, source, host, role, format, edition, country, title, part, rule, seq FROM frontier
          WHERE run = ? AND host = ? AND done = 0 ORDER BY seq LIMIT 1`,
-    ).get(run.id, host) as FrontierRow | undefined;
+    ).get(run.id, host) as QueuedEntry | undefined;
     return row;
   }
 

@@ -20,7 +20,8 @@ export interface TestCrawl {
   maxPages?: number;
 }
 
-function entry(crawl: TestCrawl) {
+/** A sources.yaml entry (before validation) with this crawl section. */
+export function testSourceEntry(crawl: TestCrawl) {
   const { id = 'test-source', ...rest } = crawl;
   return {
     id,
@@ -38,11 +39,11 @@ function entry(crawl: TestCrawl) {
 }
 
 export function testSources(...crawls: TestCrawl[]): Source[] {
-  return SourcesFile.parse({ sources: crawls.map(entry) }).sources;
+  return SourcesFile.parse({ sources: crawls.map(testSourceEntry) }).sources;
 }
 
 export function writeTestSources(file: string, ...crawls: TestCrawl[]): string {
   testSources(...crawls);
-  writeFileSync(file, stringify({ sources: crawls.map(entry) }));
+  writeFileSync(file, stringify({ sources: crawls.map(testSourceEntry) }));
   return file;
 }

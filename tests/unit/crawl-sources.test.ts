@@ -12,6 +12,7 @@ import { Archive } from '../../core/archive.ts';
 import { loadSources, SourcesFile } from '../../core/sources.ts';
 import { discoverLinks, editionInText, type Parent, SourceRules } from '../../crawler/discover.ts';
 import { CrawlState } from '../../crawler/state.ts';
+import { testSourceEntry } from '../helpers/crawl-sources.ts';
 
 const sources = loadSources();
 const rules = new Map(sources.map((s) => [s.id, new SourceRules(s)]));
@@ -326,18 +327,8 @@ describe('crawl state', () => {
 });
 
 describe('crawl section checks', () => {
-  const base = {
-    id: 'x',
-    name: 'X',
-    publisher: 'P',
-    series: 'S',
-    homepage: 'https://x.org/',
-    cadence: 'annual',
-    license: { id: 'pd', name: 'PD', display: 'full-text', commercialUse: true },
-    title: 't',
-    citation: { author: 'a', short: 's' },
-  };
-  const crawlWith = (crawl: object) => SourcesFile.safeParse({ sources: [{ ...base, crawl }] });
+  const crawlWith = (crawl: object) =>
+    SourcesFile.safeParse({ sources: [{ ...testSourceEntry({ hosts: [], seeds: [], follow: [] }), crawl }] });
 
   it('refuses an unknown placeholder, a host not listed, and an edition expression without a group', () => {
     const ok = {
