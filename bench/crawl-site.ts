@@ -13,6 +13,9 @@ const PER_LISTING = 50;
 let served = 0;
 let first = 0;
 let last = 0;
+/** Gaps between consecutive requests to the same host, in ms (what politeness is about). */
+const gaps: number[] = [];
+const lastAt = new Map<string, number>();
 
 const filler = 'Security forces committed arbitrary arrests; the government did not investigate. '.repeat(20);
 
@@ -57,6 +60,9 @@ for (let i = 0; i < hosts; i++) {
     served++;
     first ||= now;
     last = now;
+    const previous = lastAt.get(address);
+    if (previous) gaps.push(now - previous);
+    lastAt.set(address, now);
     const { status, type, body } = handle(new URL(req.url ?? '/', 'http://x').pathname, address);
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
   });
@@ -69,7 +75,16 @@ for (let i = 0; i < hosts; i++) {
 }
 
 process.on('message', (message) => {
-  if (message === 'stats') process.send?.({ served, first, last });
+  if (message === 'stats') {
+    const sorted = [...gaps].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    process.send?.({
+      served,
+      first,
+      last,
+      gapMs: { min: sorted[0] ?? 0, median: at(0.5), p90: at(0.9), p99: at(0.99) },
+    });
+  }
   if (message === 'stop') process.exit(0);
 });
 // The benchmark died: do not outlive it.

@@ -25,6 +25,7 @@ interface Stats {
   served: number;
   first: number;
   last: number;
+  gapMs: { min: number; median: number; p90: number; p99: number };
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -74,6 +75,7 @@ try {
   let next = 0;
   let documents = 0;
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   process.stderr.write(
     `Crawling ${hosts} hosts × ${pagesPerHost} pages, ${delayMs} ms per host (bound ${Math.round((hosts * 1000) / delayMs)} requests/s)…\n`,
   );
@@ -95,6 +97,7 @@ try {
     },
   });
   const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const stats = await ask<Stats>(site, 'stats');
   const serverSeconds = (stats.last - stats.first) / 1000;
   const rate = (stats.served - hosts) / serverSeconds; // requests after each host's first
@@ -116,6 +119,9 @@ try {
     politenessBoundPerSecond: bound,
     ratio: Math.round(ratio * 1000) / 1000,
     peakSockets: report.peakSockets,
+    gapBetweenRequestsToAHostMs: stats.gapMs,
+    crawlerCpuMsPerRequest: Math.round(((cpu.user + cpu.system) / 1000 / stats.served) * 100) / 100,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
     memory: samples,
     rssGrowthMb: Math.round(growth * 10) / 10,
   };

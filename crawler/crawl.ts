@@ -242,8 +242,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
       let throttles = 0;
       for (;;) {
         try {
-          return await frontier.request(entry.host, () =>
-            fetcher.fetch({ url: entry.url, etag, lastModified }),
+          return await frontier.request(entry.host, (pacing) =>
+            fetcher.fetch({
+              url: entry.url,
+              etag,
+              lastModified,
+              onResponse: pacing.responded,
+              beforeRedirect: pacing.pace,
+            }),
           );
         } catch (error) {
           if (!(error instanceof FetchFailure)) throw error;
@@ -302,7 +308,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
     };
 
     const examine = async (entry: QueuedEntry, rules: SourceRules): Promise<Finish> => {
-      const policy = await robots.policyFor(entry.url, (send) => frontier.request(entry.host, send));
+      const policy = await robots.policyFor(entry.url, (send) => frontier.request(entry.host, () => send()));
       frontier.setDelay(
         entry.host,
         hostDelay.get(entry.host.toLowerCase()) ?? 1,

@@ -31,6 +31,10 @@ export interface FetchRequest {
   etag?: string | null;
   lastModified?: string | null;
   accept?: string;
+  /** Called when each response's headers arrive (the frontier's politeness clock). */
+  onResponse?: () => void;
+  /** Awaited before each redirect hop, so hops are paced like any request. */
+  beforeRedirect?: () => Promise<void>;
 }
 
 export interface FetchResult {
@@ -128,6 +132,7 @@ export class Fetcher {
     let current = new URL(req.url);
     for (let hop = 0; ; hop++) {
       this.checkTarget(current, req.url);
+      if (hop > 0) await req.beforeRedirect?.();
       if (seen.has(current.href)) {
         throw new FetchFailure(
           'non-retryable',

@@ -1,10 +1,10 @@
 /**
  * What to fetch next and when. The queue itself is the crawl state on disk (state.ts); this module runs
  * one worker per host that takes that host's URLs one at a time, so a host never sees two requests at once,
- * and spaces them by a clock per host: a request starts no sooner than the host's delay after the previous
- * one started (the larger of the configured delay and robots.txt Crawl-delay, capped) and never before the
- * previous response ended — at most one request per delay, the rate robots.txt Crawl-delay asks for. A
- * Retry-After or a backoff pushes the clock further out. A global limit bounds requests in flight across
+ * and spaces them by a clock per host: a request starts no sooner than the host's delay (the larger of the
+ * configured delay and robots.txt Crawl-delay, capped) after the previous response began, so the host sees
+ * at most one request per delay however late a request reached it, and a slow body download costs no extra
+ * wait. Redirect hops are paced the same way. A Retry-After or a backoff pushes the clock further out. A global limit bounds requests in flight across
  * hosts. Memory depends on the number of hosts, not on the number of pages.
  */
 import PQueue from 'p-queue';
@@ -15,6 +15,12 @@ export const MAX_CRAWL_DELAY_SECONDS = 300;
 interface HostClock {
   nextAllowedAt: number;
   delayMs: number;
+}
+
+/** Hooks a request gets: `responded` when a response's headers arrive, `pace` before a further hop. */
+export interface Pacing {
+  responded(): void;
+  pace(): Promise<void>;
 }
 
 export interface FrontierOptions {
@@ -70,18 +76,38 @@ export class Frontier {
   }
 
   /** Runs one request to `host` when its clock allows and a global slot is free. */
-  async request<T>(host: string, send: () => Promise<T>): Promise<T> {
+  async request<T>(host: string, send: (pacing: Pacing) => Promise<T>): Promise<T> {
     const clock = this.clock(host);
     // Only this host's worker moves its clock, so a wait taken before queueing for a global slot holds.
+    await this.waitFor(clock);
+    return this.global.add(async () => {
+      clock.nextAllowedAt = Date.now() + clock.delayMs;
+      let responded = false;
+      const pacing: Pacing = {
+        responded: () => {
+          responded = true;
+          clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + clock.delayMs);
+        },
+        pace: async () => {
+          await this.waitFor(clock);
+          clock.nextAllowedAt = Date.now() + clock.delayMs;
+        },
+      };
+      try {
+        return await send(pacing);
+      } finally {
+        // No answer at all (refused, timed out): count the delay from the failure.
+        if (!responded) clock.nextAllowedAt = Math.max(clock.nextAllowedAt, Date.now() + clock.delayMs);
+      }
+    });
+  }
+
+  private async waitFor(clock: HostClock): Promise<void> {
     for (;;) {
       const wait = clock.nextAllowedAt - Date.now();
-      if (wait <= 0) break;
+      if (wait <= 0) return;
       await this.sleep(wait);
     }
-    return this.global.add(() => {
-      clock.nextAllowedAt = Date.now() + clock.delayMs;
-      return send();
-    });
   }
 
   /**
