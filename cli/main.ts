@@ -113,6 +113,10 @@ async function runCrawl(
       dryRun: opts.dryRun ?? false,
       filter: { country: opts.country, edition: opts.edition, maxPages: opts.maxPages },
       onStart: (run) => {
+        if (run.abandoned)
+          err(
+            'An interrupted crawl with other sources or filters was set aside: what it archived is kept, and the next crawl with those options starts it afresh.',
+          );
         if (run.resumed)
           err(`Resuming the interrupted crawl: ${run.alreadyDone} of ${run.queued} URLs were already done.`);
         progress.update(run.alreadyDone, run.queued);

@@ -69,7 +69,7 @@ export interface CrawlOptions {
   maxInFlight?: number;
   onProgress?: (p: CrawlProgress) => void;
   /** Called once the run is open: whether it resumes an interrupted one. */
-  onStart?: (run: { resumed: boolean; alreadyDone: number; queued: number }) => void;
+  onStart?: (run: { resumed: boolean; alreadyDone: number; queued: number; abandoned: number }) => void;
 }
 
 export interface CrawlProgress {
@@ -225,7 +225,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
       }
       state.enqueue(admit(seeds));
     }
-    options.onStart?.({ resumed: run.resumed, alreadyDone: run.alreadyDone, queued });
+    options.onStart?.({
+      resumed: run.resumed,
+      alreadyDone: run.alreadyDone,
+      queued,
+      abandoned: run.abandoned,
+    });
 
     const end = (entry: QueuedEntry, finish: Finish) => {
       const added = state.finish(entry.url, {

@@ -134,10 +134,6 @@ export class Frontier {
     }
   }
 
-  get activeHosts(): number {
-    return this.workers.size;
-  }
-
   private async work(host: string): Promise<void> {
     // Start on a later tick so `wake` returns before the first visit runs.
     await Promise.resolve();

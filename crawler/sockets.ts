@@ -46,10 +46,6 @@ export class SocketBudget {
     };
   }
 
-  get openSockets(): number {
-    return this.open.size;
-  }
-
   /** undici's connector with the cap applied. */
   connector(options: buildConnector.BuildOptions): buildConnector.connector {
     const connect = buildConnector(options);

@@ -64,6 +64,8 @@ export interface RunInfo {
   resumed: boolean;
   /** Pages done before this process started (resumed runs). */
   alreadyDone: number;
+  /** Interrupted runs of other sources or filters that were given up (their captures stay archived). */
+  abandoned: number;
 }
 
 export interface SourceCounts {
@@ -194,7 +196,8 @@ export class CrawlState {
     ).all() as { id: number; scope: string; started_at: string }[];
     const now = new Date().toISOString();
     const same = open.find((r) => r.scope === scope);
-    for (const r of open) if (r !== same) this.dropRun(r.id, now);
+    const abandoned = open.filter((r) => r !== same);
+    for (const r of abandoned) this.dropRun(r.id, now);
     if (same) {
       const done = this.sql('SELECT COUNT(*) AS n FROM frontier WHERE run = ? AND done = 1').get(same.id) as {
         n: number;
@@ -203,13 +206,20 @@ export class CrawlState {
         seq: number | null;
       };
       this.seq = max.seq ?? 0;
-      this.run = { id: same.id, scope, startedAt: same.started_at, resumed: true, alreadyDone: done.n };
+      this.run = {
+        id: same.id,
+        scope,
+        startedAt: same.started_at,
+        resumed: true,
+        alreadyDone: done.n,
+        abandoned: abandoned.length,
+      };
     } else {
       const id = Number(
         this.sql('INSERT INTO runs (scope, started_at) VALUES (?, ?)').run(scope, now).lastInsertRowid,
       );
       this.seq = 0;
-      this.run = { id, scope, startedAt: now, resumed: false, alreadyDone: 0 };
+      this.run = { id, scope, startedAt: now, resumed: false, alreadyDone: 0, abandoned: abandoned.length };
     }
     return this.run;
   }
