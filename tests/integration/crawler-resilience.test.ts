@@ -257,11 +257,13 @@ describe('robots.txt and politeness', () => {
     });
     expect(summaries.flatMap((s) => s.failures)).toEqual([]);
     expect(summaries.reduce((n, s) => n + s.newCaptures, 0)).toBe(6 * 6);
-    // The crawler's own count, at the moment each socket opens; the servers saw the cap used, and (but for
-    // a close still in flight on loopback when the next connection arrives) never more.
+    // The crawler's own count, at the moment each socket opens.
     expect(peakSockets).toBe(2);
+    // What the servers saw: the cap used, and at most one extra connection per socket the crawler was
+    // closing to make room (its FIN can reach the server after the next SYN on a loaded machine). Without
+    // the cap the six hosts would hold six sockets.
     expect(connections.peak).toBeGreaterThanOrEqual(2);
-    expect(connections.peak).toBeLessThanOrEqual(3);
+    expect(connections.peak).toBeLessThanOrEqual(4);
     expect(maxPerHost).toBe(1);
   });
 });
