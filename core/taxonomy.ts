@@ -46,6 +46,8 @@ const TagDefinition = z.strictObject({
   notUnder: z.array(Term).default([]),
   /** False when an absence statement is itself the evidence ("police did not investigate"). */
   negatable: z.boolean().default(true),
+  /** False when a term inside a proper name does not count ("Federation of Cuban Women"). */
+  properNames: z.boolean().default(true),
   /** The tag only stands next to a tag of this axis (nexus needs a ground). */
   requires: z.enum(['ground', 'topic']).optional(),
   /** Groups of interchangeable spellings for search ("FGM", "female genital mutilation", "FGM/C"). */

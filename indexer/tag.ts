@@ -18,6 +18,7 @@ interface CompiledTag {
   axis: TagAxis;
   id: string;
   negatable: boolean;
+  properNames: boolean;
   requires: TagAxis | undefined;
   pattern: RegExp;
   contextual: { pattern: RegExp; near: RegExp; notUnder: RegExp[] }[];
@@ -91,6 +92,7 @@ export class Tagger {
       axis,
       id: def.id,
       negatable: def.negatable,
+      properNames: def.properNames,
       requires: def.requires,
       pattern: alternation(def.terms),
       contextual: def.contextual.map((c) => ({
@@ -143,7 +145,7 @@ export class Tagger {
     // "activists reported", "human rights activists and local media reported", "NGOs (…) stated".
     this.attributionAfter = attribution
       ? new RegExp(
-          `^(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
           'iu',
         )
       : null;
@@ -185,7 +187,8 @@ export class Tagger {
       !inside(excluded, start, end) &&
       !inside(lists, start, end) &&
       !inside(demographic, start, end) &&
-      !(tag.negatable && inside(negated, start, end));
+      !(tag.negatable && inside(negated, start, end)) &&
+      (tag.properNames || !inProperName(text, start, sentences));
 
     const result: TagMatch[] = [];
     for (const tag of this.tags) {
@@ -297,6 +300,19 @@ export class Tagger {
       this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(sentence))
     );
   }
+}
+
+/**
+ * A capitalised word inside a name: "Federation of Cuban Women", "Rakhine Women’s Network". The word is
+ * capitalised, does not open its sentence, and follows another capitalised word (skipping of/the/for/and).
+ */
+function inProperName(text: string, start: number, sentences: readonly Span[]): boolean {
+  if (!/^\p{Lu}/u.test(text.slice(start, start + 1))) return false;
+  if (sentences.some(([a]) => a === start)) return false;
+  const before = text.slice(Math.max(0, start - 60), start).split(/\s+/).filter(Boolean);
+  while (before.length && /^(of|the|for|and|on)$/i.test(before.at(-1) ?? '')) before.pop();
+  const previous = before.at(-1) ?? '';
+  return /^\p{Lu}/u.test(previous) && !/[.:;!?]$/.test(previous);
 }
 
 function normalizeTerm(term: string): string {
