@@ -132,6 +132,8 @@ interface Candidate {
   sourceId: string;
   country: string;
   edition: number;
+  /** Which document of a country and edition, for series with several (a CPIN theme); null for one. */
+  part: string | null;
   capture: Capture;
   format: DocumentFormat;
 }
@@ -162,13 +164,19 @@ export function chooseDocuments(
       });
       continue;
     }
-    const id = documentId({ source: source.id, country: capture.country, edition: capture.edition });
+    const id = documentId({
+      source: source.id,
+      country: capture.country,
+      edition: capture.edition,
+      part: capture.part,
+    });
     const list = byDocument.get(id) ?? [];
     list.push({
       id,
       sourceId: source.id,
       country: capture.country,
       edition: capture.edition,
+      part: capture.part,
       capture,
       format,
     });
@@ -188,8 +196,10 @@ export function chooseDocuments(
 
 function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supersededBy: number | null }> {
   const editions = new Map<string, number[]>();
+  // The editions of one report: same source, country and part.
+  const reportKey = (c: Candidate) => `${c.sourceId}|${c.country}|${c.part ?? ''}`;
   for (const c of chosen) {
-    const key = `${c.sourceId}|${c.country}`;
+    const key = reportKey(c);
     editions.set(
       key,
       [...(editions.get(key) ?? []), c.edition].sort((a, b) => a - b),
@@ -197,7 +207,7 @@ function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supe
   }
   const status = new Map<string, { latest: boolean; supersededBy: number | null }>();
   for (const c of chosen) {
-    const list = editions.get(`${c.sourceId}|${c.country}`) ?? [];
+    const list = editions.get(reportKey(c)) ?? [];
     const next = list.find((e) => e > c.edition) ?? null;
     status.set(c.id, { latest: next === null, supersededBy: next });
   }
@@ -393,7 +403,11 @@ async function indexInto(
         source: source.id,
         publisher: source.publisher,
         series: source.series,
-        title: fillTemplate(source.title, { country: countryName, edition: candidate.edition }),
+        // A document that is one part of several is named as its listing names it.
+        title:
+          candidate.part && candidate.capture.title
+            ? candidate.capture.title
+            : fillTemplate(source.title, { country: countryName, edition: candidate.edition }),
         country: candidate.country,
         edition: candidate.edition,
         publishedAt: String(candidate.edition + source.publicationLagYears),

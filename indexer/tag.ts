@@ -309,7 +309,10 @@ export class Tagger {
 function inProperName(text: string, start: number, sentences: readonly Span[]): boolean {
   if (!/^\p{Lu}/u.test(text.slice(start, start + 1))) return false;
   if (sentences.some(([a]) => a === start)) return false;
-  const before = text.slice(Math.max(0, start - 60), start).split(/\s+/).filter(Boolean);
+  const before = text
+    .slice(Math.max(0, start - 60), start)
+    .split(/\s+/)
+    .filter(Boolean);
   while (before.length && /^(of|the|for|and|on)$/i.test(before.at(-1) ?? '')) before.pop();
   const previous = before.at(-1) ?? '';
   return /^\p{Lu}/u.test(previous) && !/[.:;!?]$/.test(previous);

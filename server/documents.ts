@@ -146,7 +146,7 @@ async function loadDocument(deps: DocumentDeps, id: string): Promise<Document> {
   return parsed.data;
 }
 
-/** All editions of the same report (same source and country), newest first. */
+/** All editions of the same report (same source, country and part), newest first. */
 async function editionsOf(deps: DocumentDeps, document: Document, origin: string) {
   const page = await engineCall(() =>
     deps.client.index(deps.indexes.documents).getDocuments({
@@ -155,7 +155,10 @@ async function editionsOf(deps: DocumentDeps, document: Document, origin: string
       limit: 1000,
     }),
   );
+  // Ids read <source>_<country>_<edition>[_<part>]: the same report has the same part.
+  const partOf = (id: string) => id.split('_').slice(3).join('_');
   return page.results
+    .filter((d) => partOf(String(d.id)) === partOf(document.id))
     .map((d) => ({
       id: String(d.id),
       edition: Number(d.edition),
