@@ -48,8 +48,12 @@ function context(command: Command): Context {
   return createContext(resolveConfig(flags));
 }
 
-async function indexWithProgress(ctx: Context, engine: SearchEngine, force = false): Promise<IndexReport> {
-  const progress = createProgress('Indexing');
+async function indexWithProgress(
+  ctx: Context,
+  engine: SearchEngine,
+  mode: { force?: boolean; rebuild?: boolean } = {},
+): Promise<IndexReport> {
+  const progress = createProgress(mode.rebuild ? 'Rebuilding' : 'Indexing');
   try {
     return await indexArchive({
       client: engine.client,
@@ -57,7 +61,8 @@ async function indexWithProgress(ctx: Context, engine: SearchEngine, force = fal
       sources: ctx.sources,
       indexPrefix: ctx.config.indexPrefix,
       logger: ctx.logger,
-      force,
+      force: mode.force ?? false,
+      rebuild: mode.rebuild ?? false,
       onProgress: (p) =>
         progress.update(p.done, p.total, `${p.passages} passages${p.current ? ` · ${p.current}` : ''}`),
     });
@@ -68,8 +73,11 @@ async function indexWithProgress(ctx: Context, engine: SearchEngine, force = fal
 
 function printIndexReport(report: IndexReport): void {
   out(
-    `Indexed ${report.indexed} documents (${report.passages} passages), ${report.skipped} unchanged, ${report.failed} failed, in ${(report.milliseconds / 1000).toFixed(1)} s.`,
+    `${report.rebuilt ? 'Rebuilt the index from' : 'Indexed'} ${report.indexed} documents (${report.passages} passages), ${report.skipped} unchanged, ${report.failed} failed, in ${(report.milliseconds / 1000).toFixed(1)} s.`,
   );
+  if (report.rebuilt) out('  The new index was swapped in atomically; searches were answered throughout.');
+  for (const id of report.documentsDeleted) out(`  removed ${id}: no longer in the archive`);
+  for (const id of report.keptPrevious) out(`  kept the previous passages of ${id}`);
   for (const f of report.failures) out(`  could not index ${f.documentId} (${f.url}): ${f.reason}`);
   for (const u of report.unplaced) out(`  not indexed ${u.url}: ${u.reason}`);
 }
@@ -368,12 +376,18 @@ is run again. Page failures are reported in the summary and never change the exi
 
   program
     .command('index')
-    .description('Index the archive into Meilisearch (only documents whose capture or indexer changed).')
-    .option('--force', 're-index every document')
-    .action(async (opts: { force?: boolean }, command: Command) => {
+    .description(
+      'Index the archive into Meilisearch: only documents whose capture or indexer changed, and remove documents no longer in the archive.',
+    )
+    .option('--force', 're-index every document in place')
+    .option(
+      '--rebuild',
+      'build fresh indexes beside the live ones (settings first), check them and swap them in atomically; search keeps answering throughout',
+    )
+    .action(async (opts: { force?: boolean; rebuild?: boolean }, command: Command) => {
       const ctx = context(command);
       const engine = await startEngine(ctx);
-      printIndexReport(await indexWithProgress(ctx, engine, opts.force ?? false));
+      printIndexReport(await indexWithProgress(ctx, engine, opts));
       await engine.stop();
     });
 

@@ -9,11 +9,21 @@ import { z } from 'zod';
 import extraJson from './data/countries-extra.json' with { type: 'json' };
 import { slugify } from './ids.ts';
 
+const MentionContext = z.strictObject({
+  personalName: z.boolean().default(false),
+  notBefore: z.array(z.string().min(1)).default([]),
+  notAfter: z.array(z.string().min(1)).default([]),
+});
 const Extra = z.object({
   displayNames: z.record(z.string(), z.string()),
   aliases: z.record(z.string(), z.array(z.string())),
   demonyms: z.record(z.string(), z.array(z.string())),
   ambiguousDemonyms: z.array(z.string()),
+  notMentions: z.object({ names: z.array(z.string()) }),
+  mentionContext: z.object({
+    personalNameExceptions: z.object({ after: z.array(z.string()), before: z.array(z.string()) }),
+    names: z.record(z.string(), MentionContext),
+  }),
 });
 const extra = Extra.parse(extraJson);
 // world-countries is a CommonJS JSON package; require keeps its types without type-checking the whole JSON.
@@ -104,6 +114,7 @@ export interface CountryMention {
 
 let mentionPattern: RegExp | undefined;
 const mentionCodes = new Map<string, string>();
+const notMentions = new Set(extra.notMentions.names);
 
 function mentionRegex(): RegExp {
   if (mentionPattern) return mentionPattern;
@@ -113,6 +124,7 @@ function mentionRegex(): RegExp {
     for (const n of country.names) {
       // Short all-caps alternates (e.g. "UK", "DRC") are kept; short mixed-case ones are too noisy.
       if (n.length < 4 && n !== n.toUpperCase()) continue;
+      if (notMentions.has(n)) continue;
       forms.add(n);
     }
     for (const d of country.demonyms) {
@@ -134,13 +146,55 @@ function mentionRegex(): RegExp {
   return mentionPattern;
 }
 
+const { personalNameExceptions } = extra.mentionContext;
+const wordAfter = (text: string) => /^\s+([\p{L}.’'-]+)/u.exec(text)?.[1] ?? '';
+const wordBefore = (text: string) => /([\p{L}.’'-]+)\s+$/u.exec(text)?.[1] ?? '';
+const isCapitalised = (word: string) => /^\p{Lu}/u.test(word);
+
+/**
+ * Is this occurrence of a name the country? "Jordan Rodas" and "Michael Jordan" are people, "Atlanta,
+ * Georgia" is a U.S. state, "New Mexico" is not Mexico, "Turkey meat" is a bird.
+ */
+function isCountryInContext(term: string, before: string, after: string): boolean {
+  const rule = extra.mentionContext.names[term];
+  if (!rule) return true;
+  const lowerBefore = before.toLowerCase().trimEnd();
+  const lowerAfter = after.toLowerCase();
+  if (rule.notAfter.some((p) => lowerBefore.endsWith(p.toLowerCase()))) return false;
+  if (
+    rule.notBefore.some((p) =>
+      new RegExp(`^\\s*${escapeRegExp(p.toLowerCase())}(?![\\p{L}])`, 'u').test(lowerAfter),
+    )
+  )
+    return false;
+  if (rule.personalName) {
+    const next = wordAfter(after);
+    if (isCapitalised(next) && !personalNameExceptions.after.includes(next)) return false;
+    const previous = wordBefore(before);
+    if (
+      isCapitalised(previous) &&
+      !/[.,;:]$/.test(previous) &&
+      !personalNameExceptions.before.includes(previous)
+    )
+      return false;
+  }
+  return true;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Countries named in a text (by name, alias or demonym), in order of first appearance, one entry per country. */
 export function findCountryMentions(text: string): CountryMention[] {
   const found = new Map<string, CountryMention>();
   for (const match of text.matchAll(mentionRegex())) {
     const term = match[0];
     const code = mentionCodes.get(term) ?? mentionCodes.get(term.replace(/’/g, "'"));
-    if (code && !found.has(code)) found.set(code, { code, term });
+    if (!code || found.has(code)) continue;
+    const before = text.slice(Math.max(0, match.index - 40), match.index);
+    const after = text.slice(match.index + term.length, match.index + term.length + 40);
+    if (isCountryInContext(term, before, after)) found.set(code, { code, term });
   }
   return [...found.values()];
 }

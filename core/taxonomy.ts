@@ -12,19 +12,85 @@ const Term = z
   .min(1)
   .refine((t) => !t.slice(0, -1).includes('*'), 'a "*" is only allowed at the end of a term');
 
+/** A list of terms that may include a named vocabulary list by YAML alias ([*harm, custody]). */
+const TermList = z.array(z.union([Term, z.array(Term)])).transform((items) => items.flat());
+
+/** A regular expression written in the YAML, checked here so a typo is reported with its path. */
+const Pattern = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+const ContextualTerms = z.strictObject({
+  terms: TermList.pipe(z.array(Term).min(1)),
+  /** At least one of these must occur in the same sentence for `terms` to count. */
+  near: TermList.pipe(z.array(Term).min(1)),
+  /** Headings under which these terms do not count ("children" under "Stateless Persons"). */
+  notUnder: z.array(Term).default([]),
+});
+
 const TagDefinition = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lower-case slug such as "domestic-violence"'),
   label: z.string().min(1),
   description: z.string().optional(),
   terms: z.array(Term).min(1),
+  contextual: z.array(ContextualTerms).default([]),
   exclude: z.array(z.string().min(1)).default([]),
+  /** Headings that give the tag to the passages beneath them ("Women", "Indigenous Peoples"). */
+  sections: z.array(Term).default([]),
+  /** Headings under which the tag is never given, neither by its terms nor by a heading. */
+  notUnder: z.array(Term).default([]),
+  /** False when an absence statement is itself the evidence ("police did not investigate"). */
+  negatable: z.boolean().default(true),
+  /** False when a term inside a proper name does not count ("Federation of Cuban Women"). */
+  properNames: z.boolean().default(true),
+  /** The tag only stands next to a tag of this axis (nexus needs a ground). */
+  requires: z.enum(['ground', 'topic']).optional(),
   /** Groups of interchangeable spellings for search ("FGM", "female genital mutilation", "FGM/C"). */
   synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]),
 });
 export type TagDefinition = z.infer<typeof TagDefinition>;
 
+/** Rules shared by every tag: absence statements, boilerplate lists of grounds, demographics, pointers. */
+const TaggingRules = z.strictObject({
+  negation: z.array(Pattern).default([]),
+  /** Sentences that report that all is well ("elections were free and fair"): none of their terms count. */
+  absence: z.array(Pattern).default([]),
+  enumeration: z
+    .strictObject({
+      cues: z.array(Term).min(1),
+      characteristics: z.array(Term).min(1),
+      minimum: z.number().int().min(2),
+    })
+    .optional(),
+  demographic: z
+    .strictObject({ patterns: z.array(Pattern).min(1), unless: z.array(Pattern).default([]) })
+    .optional(),
+  pointers: z.array(Pattern).default([]),
+  /** Spans in which no term counts, such as cross-references "(see Child Soldiers, below)". */
+  ignore: z.array(Pattern).default([]),
+  /** "55 men, 14 women, and five children": a head count is not a group being targeted. */
+  tallies: z.strictObject({ numbers: z.array(Term).min(1), terms: z.array(Term).min(1) }).optional(),
+  /** "activists reported", "according to NGOs": a source of information is not the subject of the passage. */
+  attribution: z
+    .strictObject({
+      sources: z.array(Term).min(1),
+      verbs: z.array(Term).min(1),
+      before: z.array(Term).default([]),
+    })
+    .optional(),
+});
+export type TaggingRules = z.infer<typeof TaggingRules>;
+
 export const Taxonomy = z
   .strictObject({
+    /** Named word lists, referenced from tags with YAML aliases (*harm); not read by the tagger itself. */
+    vocabulary: z.record(z.string(), z.array(z.string())).default({}),
+    rules: TaggingRules.default({ negation: [], absence: [], pointers: [], ignore: [] }),
     grounds: z.array(TagDefinition),
     topics: z.array(TagDefinition),
     elements: z.array(TagDefinition),

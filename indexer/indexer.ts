@@ -2,9 +2,17 @@
  * Archive → Meilisearch. Groups captures into documents (one edition of one report on one country), picks
  * the capture to read (the source's preferred format, newest first), extracts, outlines, tags and writes
  * passages. Settings go first; every task is awaited and a failed task is an error carrying Meilisearch's
- * code. Unchanged documents (same capture, same indexer version, same edition status) are skipped.
- * Re-indexing a document upserts its passages (ids are deterministic) and then deletes the ones the new
- * revision no longer has, so searches never see the document missing.
+ * code.
+ *
+ * Two modes:
+ * - incremental (default): unchanged documents (same capture, indexer version and edition status) are
+ *   skipped; a changed document's passages are upserted (ids are deterministic) and then the ones its new
+ *   revision no longer has are deleted, so searches never see it missing; documents that left the archive
+ *   are deleted with their passages.
+ * - rebuild: everything is indexed into temporary indexes (settings first), checked (counts and a smoke
+ *   search), and swapped with the live indexes in one atomic Meilisearch task; the live indexes answer
+ *   searches until the swap, and the old data is deleted after it. A document that cannot be read keeps its
+ *   previous passages, copied over from the live index.
  */
 import type { Meilisearch, Settings, Task } from 'meilisearch';
 import type { Archive, Capture } from '../core/archive.ts';
@@ -92,6 +100,12 @@ export interface IndexFailure {
 }
 
 export interface IndexReport extends IndexProgress {
+  /** True when the indexes were rebuilt and swapped in. */
+  rebuilt: boolean;
+  /** Documents that left the archive, deleted with their passages (incremental mode). */
+  documentsDeleted: string[];
+  /** Documents that could not be read in a rebuild and kept their previous passages. */
+  keptPrevious: string[];
   failures: IndexFailure[];
   /** Captures that cannot be placed in a document (no country or edition), with why. */
   unplaced: { url: string; reason: string }[];
@@ -107,6 +121,8 @@ export interface IndexOptions {
   onProgress?: (progress: IndexProgress) => void;
   /** Re-index every document even when unchanged. */
   force?: boolean;
+  /** Build new indexes beside the live ones and swap them in atomically. */
+  rebuild?: boolean;
   /** Passages per Meilisearch payload. */
   batchSize?: number;
 }
@@ -116,6 +132,8 @@ interface Candidate {
   sourceId: string;
   country: string;
   edition: number;
+  /** Which document of a country and edition, for series with several (a CPIN theme); null for one. */
+  part: string | null;
   capture: Capture;
   format: DocumentFormat;
 }
@@ -146,13 +164,19 @@ export function chooseDocuments(
       });
       continue;
     }
-    const id = documentId({ source: source.id, country: capture.country, edition: capture.edition });
+    const id = documentId({
+      source: source.id,
+      country: capture.country,
+      edition: capture.edition,
+      part: capture.part,
+    });
     const list = byDocument.get(id) ?? [];
     list.push({
       id,
       sourceId: source.id,
       country: capture.country,
       edition: capture.edition,
+      part: capture.part,
       capture,
       format,
     });
@@ -172,8 +196,10 @@ export function chooseDocuments(
 
 function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supersededBy: number | null }> {
   const editions = new Map<string, number[]>();
+  // The editions of one report: same source, country and part.
+  const reportKey = (c: Candidate) => `${c.sourceId}|${c.country}|${c.part ?? ''}`;
   for (const c of chosen) {
-    const key = `${c.sourceId}|${c.country}`;
+    const key = reportKey(c);
     editions.set(
       key,
       [...(editions.get(key) ?? []), c.edition].sort((a, b) => a - b),
@@ -181,19 +207,120 @@ function editionStatus(chosen: Candidate[]): Map<string, { latest: boolean; supe
   }
   const status = new Map<string, { latest: boolean; supersededBy: number | null }>();
   for (const c of chosen) {
-    const list = editions.get(`${c.sourceId}|${c.country}`) ?? [];
+    const list = editions.get(reportKey(c)) ?? [];
     const next = list.find((e) => e > c.edition) ?? null;
     status.set(c.id, { latest: next === null, supersededBy: next });
   }
   return status;
 }
 
+/** The temporary indexes a rebuild fills before swapping them with the live ones. */
+export function rebuildIndexNames(live: IndexNames): IndexNames {
+  return { passages: `${live.passages}__rebuild`, documents: `${live.documents}__rebuild` };
+}
+
 export async function indexArchive(options: IndexOptions): Promise<IndexReport> {
   const started = Date.now();
+  const live = indexNames(options.indexPrefix);
+  const { client } = options;
+  if (!options.rebuild) {
+    await ensureIndexes(client, live);
+    const { run, chosenIds } = await indexInto(options, live, {
+      existing: await existingDocuments(client, live),
+    });
+    const documentsDeleted = run.total === 0 ? [] : await deleteVanished(client, live, chosenIds);
+    return { ...run, rebuilt: false, documentsDeleted, milliseconds: Date.now() - started };
+  }
+
+  const temporary = rebuildIndexNames(live);
+  // A rebuild that stopped half-way leaves its temporary indexes behind: start from scratch.
+  for (const uid of Object.values(temporary)) await dropIndex(client, uid);
+  await ensureIndexes(client, temporary);
+  await ensureIndexes(client, live);
+  const { run: report } = await indexInto(options, temporary, {
+    existing: new Map(),
+    carryOverFrom: live,
+  });
+  await checkRebuilt(client, temporary, report);
+  await awaitTask(
+    client,
+    client.swapIndexes([
+      { indexes: [live.passages, temporary.passages], rename: false },
+      { indexes: [live.documents, temporary.documents], rename: false },
+    ]),
+    `Swapping ${temporary.passages} and ${temporary.documents} into place`,
+  );
+  // After the swap the temporary names hold the old data.
+  for (const uid of Object.values(temporary)) await dropIndex(client, uid);
+  return { ...report, rebuilt: true, documentsDeleted: [], milliseconds: Date.now() - started };
+}
+
+async function dropIndex(client: Meilisearch, uid: string): Promise<void> {
+  const exists = await client.getIndex(uid).then(
+    () => true,
+    () => false,
+  );
+  if (exists) await awaitTask(client, client.deleteIndex(uid), `Deleting index ${uid}`);
+}
+
+/** A rebuilt index must hold what was written and answer a search before it replaces the live one. */
+async function checkRebuilt(client: Meilisearch, names: IndexNames, report: IndexRun): Promise<void> {
+  const stats = await client.index(names.passages).getStats();
+  if (stats.numberOfDocuments !== report.passages) {
+    throw new IndexingError(
+      `the rebuilt index holds ${stats.numberOfDocuments} passages but ${report.passages} were written; the live index was left unchanged`,
+    );
+  }
+  if (report.passages > 0) {
+    const smoke = await client.index(names.passages).search('', { limit: 1 });
+    if (smoke.hits.length === 0)
+      throw new IndexingError('the rebuilt index answers no search; the live index was left unchanged');
+  }
+}
+
+/**
+ * Documents in the index that the archive no longer has: delete them and their passages. (Not called for an
+ * empty archive, which is more likely a wrong --data directory than a wish to empty the index.)
+ */
+async function deleteVanished(
+  client: Meilisearch,
+  names: IndexNames,
+  inArchive: ReadonlySet<string>,
+): Promise<string[]> {
+  const vanished = (await documentIds(client, names)).filter((id) => !inArchive.has(id));
+  for (const id of vanished) {
+    await awaitTask(
+      client,
+      client.index(names.passages).deleteDocuments({ filter: `documentId = ${JSON.stringify(id)}` }),
+      `Removing the passages of ${id}`,
+    );
+  }
+  if (vanished.length) {
+    await awaitTask(
+      client,
+      client.index(names.documents).deleteDocuments(vanished),
+      `Removing ${vanished.length} documents no longer in the archive`,
+    );
+  }
+  return vanished;
+}
+
+type IndexRun = Omit<IndexReport, 'rebuilt' | 'documentsDeleted' | 'milliseconds'>;
+
+interface IndexInto {
+  /** Documents already indexed, to skip unchanged ones. */
+  existing: Map<string, Document>;
+  /** In a rebuild: where a document that cannot be read keeps its previous passages from. */
+  carryOverFrom?: IndexNames;
+}
+
+async function indexInto(
+  options: IndexOptions,
+  names: IndexNames,
+  into: IndexInto,
+): Promise<{ run: IndexRun; chosenIds: Set<string> }> {
   const logger = options.logger ?? silentLogger;
-  const names = indexNames(options.indexPrefix);
   const { client, archive, sources } = options;
-  await ensureIndexes(client, names);
 
   const { chosen, unplaced } = chooseDocuments(await archive.captures(), sources);
   const status = editionStatus(chosen);
@@ -207,6 +334,7 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
     passages: 0,
   };
   const failures: IndexFailure[] = [];
+  const keptPrevious: string[] = [];
   const batchSize = options.batchSize ?? 5000;
   let pending: Passage[] = [];
   const pendingDocuments: { document: Document; revision: string }[] = [];
@@ -247,12 +375,11 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
     pendingDocuments.length = 0;
   };
 
-  const existing = await existingDocuments(client, names);
   for (const candidate of chosen) {
     const source = sources.require(candidate.sourceId);
     const { latest, supersededBy } = status.get(candidate.id) ?? { latest: true, supersededBy: null };
     progress.current = candidate.id;
-    const before = existing.get(candidate.id);
+    const before = into.existing.get(candidate.id);
     if (
       !options.force &&
       before &&
@@ -276,7 +403,11 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
         source: source.id,
         publisher: source.publisher,
         series: source.series,
-        title: fillTemplate(source.title, { country: countryName, edition: candidate.edition }),
+        // A document that is one part of several is named as its listing names it.
+        title:
+          candidate.part && candidate.capture.title
+            ? candidate.capture.title
+            : fillTemplate(source.title, { country: countryName, edition: candidate.edition }),
         country: candidate.country,
         edition: candidate.edition,
         publishedAt: String(candidate.edition + source.publicationLagYears),
@@ -303,13 +434,70 @@ export async function indexArchive(options: IndexOptions): Promise<IndexReport> 
       failures.push({ documentId: candidate.id, url: candidate.capture.url, reason });
       progress.failed++;
       logger.warn({ document: candidate.id, url: candidate.capture.url, reason }, 'document skipped');
+      if (into.carryOverFrom) {
+        const kept = await copyDocument(client, into.carryOverFrom, names, candidate.id);
+        if (kept > 0) {
+          keptPrevious.push(candidate.id);
+          progress.passages += kept;
+        }
+      }
     }
     progress.done++;
     options.onProgress?.({ ...progress });
   }
   await flush();
   delete progress.current;
-  return { ...progress, failures, unplaced, milliseconds: Date.now() - started };
+  return {
+    run: { ...progress, failures, unplaced, keptPrevious },
+    chosenIds: new Set(chosen.map((c) => c.id)),
+  };
+}
+
+/** Copies a document and its passages from one pair of indexes to another; returns the passages copied. */
+async function copyDocument(
+  client: Meilisearch,
+  from: IndexNames,
+  to: IndexNames,
+  id: string,
+): Promise<number> {
+  const document = await client
+    .index(from.documents)
+    .getDocument(id)
+    .catch(() => null);
+  if (!document) return 0;
+  const passages: Record<string, unknown>[] = [];
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await client
+      .index(from.passages)
+      .getDocuments({ filter: `documentId = ${JSON.stringify(id)}`, limit, offset });
+    passages.push(...page.results);
+    if (page.results.length < limit) break;
+  }
+  if (passages.length) {
+    await awaitTask(
+      client,
+      client.index(to.passages).addDocuments(passages, { primaryKey: 'id' }),
+      `Keeping the previous passages of ${id}`,
+    );
+  }
+  await awaitTask(
+    client,
+    client.index(to.documents).addDocuments([document], { primaryKey: 'id' }),
+    `Keeping the previous record of ${id}`,
+  );
+  return passages.length;
+}
+
+async function documentIds(client: Meilisearch, names: IndexNames): Promise<string[]> {
+  const ids: string[] = [];
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await client.index(names.documents).getDocuments({ fields: ['id'], limit, offset });
+    for (const raw of page.results) if (typeof raw.id === 'string') ids.push(raw.id);
+    if (page.results.length < limit) break;
+  }
+  return ids;
 }
 
 async function existingDocuments(client: Meilisearch, names: IndexNames): Promise<Map<string, Document>> {

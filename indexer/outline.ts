@@ -3,7 +3,7 @@
  * a heading at level L replaces everything at L and below; a run-in label ("Rape and Domestic Violence:")
  * opens a sub-section one level below the current heading that lasts until the next label or heading.
  */
-import { type Block, runInLabel } from './extract/blocks.ts';
+import { type Block, type PageBreak, runInLabel } from './extract/blocks.ts';
 
 export interface OutlinedParagraph {
   text: string;
@@ -12,6 +12,7 @@ export interface OutlinedParagraph {
   paragraph: number;
   page: number | null;
   pageEnd: number | null;
+  pageBreaks?: PageBreak[];
   anchor: string | null;
 }
 
@@ -41,6 +42,7 @@ export function outline(blocks: Block[]): OutlinedParagraph[] {
       paragraph: ordinal,
       page: block.page,
       pageEnd: block.pageEnd,
+      ...(block.pageBreaks ? { pageBreaks: block.pageBreaks } : {}),
       anchor: block.anchor,
     });
   }

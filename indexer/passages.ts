@@ -12,14 +12,16 @@ import type {
 } from '../core/contract.ts';
 import { findCountryMentions } from '../core/countries.ts';
 import { passageId } from '../core/ids.ts';
+import { pagesOfSpan } from './extract/blocks.ts';
 import type { OutlinedParagraph } from './outline.ts';
+import { splitSentences } from './sentences.ts';
 import type { Tagger } from './tag.ts';
 
 /** A passage is about a paragraph; longer paragraphs are cut at sentence ends into parts of at most this. */
 export const MAX_PASSAGE_WORDS = 220;
 
 /** Bumped whenever extraction, segmentation or tagging changes, so unchanged captures are re-indexed. */
-export const INDEXER_VERSION = 1;
+export const INDEXER_VERSION = 2;
 
 export interface DocumentMeta {
   documentId: string;
@@ -40,24 +42,6 @@ export interface DocumentMeta {
   supersededBy: number | null;
   /** Capture hash + indexer version: which extraction a passage came from. */
   revision: string;
-}
-
-// Abbreviations after which a period does not end a sentence.
-const ABBREVIATIONS =
-  /(?:\b(?:U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Inc|Ltd|Co|Corp|vs|etc|e\.g|i\.e|approx|para|paras|p|pp|cf|al)|\b[A-Z])\.$/;
-
-export function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const m of text.matchAll(/[.!?][”"’)\]]*\s+(?=[\p{Lu}\d“"(‘[])/gu)) {
-    const end = m.index + m[0].trimEnd().length;
-    if (ABBREVIATIONS.test(text.slice(Math.max(start, end - 12), end))) continue;
-    sentences.push(text.slice(start, end).trim());
-    start = m.index + m[0].length;
-  }
-  const rest = text.slice(start).trim();
-  if (rest) sentences.push(rest);
-  return sentences;
 }
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
@@ -86,6 +70,16 @@ export function splitLongParagraph(text: string, max = MAX_PASSAGE_WORDS): strin
   return result;
 }
 
+/** The parts of a paragraph with where each lies in it, for the pages of a part. */
+function partsWithOffsets(text: string): { text: string; start: number; end: number }[] {
+  let cursor = 0;
+  return splitLongParagraph(text).map((part) => {
+    const start = Math.max(cursor, text.indexOf(part.slice(0, 40), cursor));
+    cursor = start + part.length;
+    return { text: part, start, end: cursor };
+  });
+}
+
 export function buildPassages(
   meta: DocumentMeta,
   paragraphs: OutlinedParagraph[],
@@ -94,11 +88,12 @@ export function buildPassages(
   const passages: Passage[] = [];
   const seen = new Map<string, number>();
   for (const paragraph of paragraphs) {
-    for (const text of splitLongParagraph(paragraph.text)) {
+    for (const { text, start, end } of partsWithOffsets(paragraph.text)) {
+      const { page, pageEnd } = pagesOfSpan(paragraph.page, paragraph.pageBreaks, start, end);
       const key = `${paragraph.sectionPath.join('\u001f')}\u001e${text}`;
       const occurrence = (seen.get(key) ?? 0) + 1;
       seen.set(key, occurrence);
-      const matches = tagger.tag(text);
+      const matches = tagger.tag(text, paragraph.sectionPath);
       passages.push({
         id: passageId(meta.documentId, paragraph.sectionPath, text, occurrence),
         documentId: meta.documentId,
@@ -119,8 +114,8 @@ export function buildPassages(
           .map((m) => m.code)
           .filter((code) => code !== meta.country),
         anchor: paragraph.anchor,
-        page: paragraph.page,
-        pageEnd: paragraph.pageEnd,
+        page,
+        pageEnd,
         sectionPath: paragraph.sectionPath,
         paragraph: paragraph.paragraph,
         order: passages.length,

@@ -1,16 +1,30 @@
 /**
  * Tagging by the taxonomy (core/taxonomy.yaml): every tag lists the terms that produced it, so a tag can
- * always be explained. Terms match whole words, case-insensitively; a trailing "*" matches any ending; a
- * match inside an excluded phrase ("presidential race") does not count.
+ * always be explained. Terms match whole words, case-insensitively; a trailing "*" matches any ending. A
+ * match does not count inside an excluded phrase ("presidential race"), inside an absence statement
+ * ("There were no reports of religious discrimination"), inside a boilerplate list of protected
+ * characteristics ("based on race, sex, religion, disability, …") or in a sentence that only describes a
+ * population ("The Jewish community numbered fewer than 100"). A heading can give its tag to the passages
+ * beneath it ("§ Women"), unless the passage only reports an absence; a passage that only points to
+ * another report gets no tags.
  */
 import type { TagAxis, TagMatch } from '../core/contract.ts';
-import type { TagDefinition, Taxonomy } from '../core/taxonomy.ts';
+import type { TagDefinition, TaggingRules, Taxonomy } from '../core/taxonomy.ts';
+import { sentenceSpans } from './sentences.ts';
+
+type Span = [number, number];
 
 interface CompiledTag {
   axis: TagAxis;
   id: string;
+  negatable: boolean;
+  properNames: boolean;
+  requires: TagAxis | undefined;
   pattern: RegExp;
+  contextual: { pattern: RegExp; near: RegExp; notUnder: RegExp[] }[];
   exclude: RegExp | null;
+  sections: RegExp[];
+  notUnder: RegExp[];
 }
 
 const WORD_CHAR = '[\\p{L}\\p{N}]';
@@ -26,43 +40,284 @@ function termSource(term: string): string {
   return wildcard ? `${body}[\\p{L}\\p{N}'’-]*` : body;
 }
 
-function alternation(terms: string[]): RegExp {
+/** Whole-word alternation of terms, longest first. */
+function alternation(terms: readonly string[]): RegExp {
   const sorted = [...terms].sort((a, b) => b.length - a.length).map(termSource);
   return new RegExp(`(?<!${WORD_CHAR})(?:${sorted.join('|')})(?!${WORD_CHAR})`, 'giu');
 }
 
+/** A heading pattern: the whole heading, with or without its "a." letter; a trailing "*" leaves it open. */
+function headingPattern(heading: string): RegExp {
+  const open = heading.endsWith('*');
+  const body = (open ? heading.slice(0, -1) : heading)
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
+  return new RegExp(`^${body}${open ? '' : '$'}`, 'iu');
+}
+
+const withoutLetter = (heading: string) => heading.replace(/^[a-z]\.\s+/, '');
+
+function headingMatches(patterns: readonly RegExp[], heading: string): boolean {
+  return patterns.some((p) => p.test(heading) || p.test(withoutLetter(heading)));
+}
+
+const CLAUSE_END = /;|,?\s+(?:but|however|although|though|yet|except|whereas|while)\b|\s+–\s+/giu;
+
+function inside(spans: readonly Span[], start: number, end: number): boolean {
+  return spans.some(([a, b]) => start >= a && end <= b);
+}
+
 export class Tagger {
   private readonly tags: CompiledTag[];
+  private readonly negation: RegExp[];
+  private readonly absence: RegExp[];
+  private readonly enumerationCue: RegExp | null;
+  private readonly characteristics: RegExp | null;
+  private readonly enumerationMinimum: number;
+  private readonly demographic: RegExp[];
+  private readonly demographicUnless: RegExp[];
+  private readonly pointers: RegExp[];
+  private readonly ignore: RegExp[];
+  private readonly tally: RegExp | null;
+  private readonly tallyNumber: RegExp | null;
+  private readonly attributionSource: RegExp | null;
+  private readonly attributionVerb: RegExp | null;
+  private readonly attributionSubject: RegExp | null;
+  private readonly attributionAfter: RegExp | null;
+  private readonly attributionBefore: RegExp | null;
 
   constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
       axis,
       id: def.id,
+      negatable: def.negatable,
+      properNames: def.properNames,
+      requires: def.requires,
       pattern: alternation(def.terms),
+      contextual: def.contextual.map((c) => ({
+        pattern: alternation(c.terms),
+        near: alternation(c.near),
+        notUnder: c.notUnder.map(headingPattern),
+      })),
       exclude: def.exclude.length ? alternation(def.exclude) : null,
+      sections: def.sections.map(headingPattern),
+      notUnder: def.notUnder.map(headingPattern),
     });
     this.tags = [
       ...taxonomy.grounds.map((d) => compile('ground', d)),
       ...taxonomy.topics.map((d) => compile('topic', d)),
       ...taxonomy.elements.map((d) => compile('element', d)),
     ];
+    const rules: TaggingRules = taxonomy.rules;
+    this.negation = rules.negation.map((p) => new RegExp(p, 'giu'));
+    this.absence = rules.absence.map((p) => new RegExp(p, 'iu'));
+    this.enumerationCue = rules.enumeration ? alternation(rules.enumeration.cues) : null;
+    this.characteristics = rules.enumeration ? alternation(rules.enumeration.characteristics) : null;
+    this.enumerationMinimum = rules.enumeration?.minimum ?? Number.POSITIVE_INFINITY;
+    this.demographic = (rules.demographic?.patterns ?? []).map((p) => new RegExp(p, 'iu'));
+    this.demographicUnless = (rules.demographic?.unless ?? []).map((p) => new RegExp(p, 'iu'));
+    this.pointers = rules.pointers.map((p) => new RegExp(p, 'iu'));
+    this.ignore = rules.ignore.map((p) => new RegExp(p, 'giu'));
+    this.tally = rules.tallies
+      ? new RegExp(`^(?:${rules.tallies.terms.map(termSource).join('|')})$`, 'iu')
+      : null;
+    this.tallyNumber = rules.tallies
+      ? new RegExp(
+          `(?<![\\p{L}])(?:\\d[\\d,]*|${rules.tallies.numbers.map(termSource).join('|')})\\s+$`,
+          'iu',
+        )
+      : null;
+    const attribution = rules.attribution;
+    this.attributionVerb = attribution
+      ? new RegExp(`^(?:${attribution.verbs.map(termSource).join('|')})$`, 'iu')
+      : null;
+    // "Human rights organizations, minority political parties, and affected communities criticized".
+    this.attributionSubject = attribution
+      ? new RegExp(
+          `(?<!${WORD_CHAR})(?:${attribution.sources.map(termSource).join('|')})(?:[\\s,]+[\\p{L}’'-]+){0,6}?[\\s,]*$`,
+          'iu',
+        )
+      : null;
+    this.attributionSource = attribution
+      ? new RegExp(`^(?:${attribution.sources.map(termSource).join('|')})$`, 'iu')
+      : null;
+    // "activists reported", "human rights activists and local media reported", "NGOs (…) stated".
+    this.attributionAfter = attribution
+      ? new RegExp(
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          'iu',
+        )
+      : null;
+    this.attributionBefore = attribution?.before.length
+      ? new RegExp(
+          `(?:${attribution.before.map(termSource).join('|')})(?:\\s+[\\p{L}\\p{N}’'(),-]+){0,8}?\\s*$`,
+          'iu',
+        )
+      : null;
   }
 
-  tag(text: string): TagMatch[] {
+  /** Tags for a passage; `sectionPath` lets headings such as "Women" contribute. */
+  tag(text: string, sectionPath: readonly string[] = []): TagMatch[] {
+    if (this.pointers.some((p) => p.test(text.trim()))) return [];
+    // A run-in label ("Restrictions of Freedom of Expression, …: ") is the passage's heading, not its words.
+    const label = sectionPath.at(-1);
+    const labelEnd = label && text.startsWith(label) ? /^\s?:/.exec(text.slice(label.length)) : null;
+    const bodyStart = label && labelEnd ? label.length + labelEnd[0].length : 0;
+    const sentences = sentenceSpans(text);
+    const negated = this.negatedSpans(text, sentences);
+    const lists = this.enumerationSpans(text, sentences);
+    const demographic = sentences.filter(([a, b]) => this.isDemographic(text.slice(a, b)));
+    const ignored: Span[] = this.ignore.flatMap((p) =>
+      [...text.matchAll(p)].map((m): Span => [m.index, m.index + m[0].length]),
+    );
+    // A sentence says something when an absence statement or a population figure is not all it is.
+    const substantive = sentences.some(([a, b]) => {
+      if (inside(demographic, a, b)) return false;
+      const covered = negated
+        .filter(([x, y]) => x < b && y > a)
+        .reduce((n, [x, y]) => n + Math.min(y, b) - Math.max(x, a), 0);
+      return covered < (b - a) * 0.5;
+    });
+    const counts = (tag: CompiledTag, start: number, end: number, excluded: readonly Span[]) =>
+      start >= bodyStart &&
+      !inside(ignored, start, end) &&
+      !this.isTally(text, start, end) &&
+      !this.isAttribution(text, start, end) &&
+      !inside(excluded, start, end) &&
+      !inside(lists, start, end) &&
+      !inside(demographic, start, end) &&
+      !(tag.negatable && inside(negated, start, end)) &&
+      (tag.properNames || !inProperName(text, start, sentences));
+
     const result: TagMatch[] = [];
     for (const tag of this.tags) {
-      const excluded: [number, number][] = [];
+      if (this.isUnder(tag.notUnder, sectionPath)) continue;
+      const excluded: Span[] = [];
       if (tag.exclude)
         for (const m of text.matchAll(tag.exclude)) excluded.push([m.index, m.index + m[0].length]);
       const terms = new Set<string>();
       for (const m of text.matchAll(tag.pattern)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (excluded.some(([a, b]) => start >= a && end <= b)) continue;
-        terms.add(m[0].toLowerCase().replace(/\s+/g, ' '));
+        if (counts(tag, m.index, m.index + m[0].length, excluded)) terms.add(normalizeTerm(m[0]));
+      }
+      for (const { pattern, near, notUnder } of tag.contextual) {
+        if (this.isUnder(notUnder, sectionPath)) continue;
+        for (const m of text.matchAll(pattern)) {
+          const sentence = sentences.find(([a, b]) => m.index >= a && m.index < b);
+          if (!sentence) continue;
+          near.lastIndex = 0;
+          // The context must be real words of the sentence, not an excluded phrase ("in good faith").
+          let context = text.slice(Math.max(sentence[0], bodyStart), sentence[1]);
+          for (const [a, b] of excluded) {
+            const from = Math.max(a, sentence[0], bodyStart) - Math.max(sentence[0], bodyStart);
+            const to = Math.min(b, sentence[1]) - Math.max(sentence[0], bodyStart);
+            if (to > from) context = context.slice(0, from) + ' '.repeat(to - from) + context.slice(to);
+          }
+          if (!near.test(context)) continue;
+          if (counts(tag, m.index, m.index + m[0].length, excluded)) terms.add(normalizeTerm(m[0]));
+        }
+      }
+      if (substantive) {
+        const heading = this.sectionHeading(tag, sectionPath);
+        if (heading) terms.add(`§ ${heading}`);
       }
       if (terms.size > 0) result.push({ axis: tag.axis, tag: tag.id, terms: [...terms] });
     }
-    return result;
+    const axes = new Set(result.map((m) => m.axis));
+    return result.filter((m) => {
+      const requires = this.tags.find((t) => t.axis === m.axis && t.id === m.tag)?.requires;
+      return !requires || axes.has(requires);
+    });
   }
+
+  private sectionHeading(tag: CompiledTag, sectionPath: readonly string[]): string | null {
+    return sectionPath.find((h) => headingMatches(tag.sections, h)) ?? null;
+  }
+
+  private isUnder(patterns: readonly RegExp[], sectionPath: readonly string[]): boolean {
+    return patterns.length > 0 && sectionPath.some((h) => headingMatches(patterns, h));
+  }
+
+  /** Is the match a source of information ("activists reported", "according to NGOs", "NGOs criticized")? */
+  private isAttribution(text: string, start: number, end: number): boolean {
+    const term = text.slice(start, end);
+    if (
+      this.attributionVerb?.test(term) &&
+      this.attributionSubject?.test(text.slice(Math.max(0, start - 100), start))
+    )
+      return true;
+    if (!this.attributionSource?.test(term)) return false;
+    if (this.attributionAfter?.test(text.slice(end, end + 120))) return true;
+    const before = text.slice(Math.max(0, start - 80), start);
+    const clause = before.slice(Math.max(before.lastIndexOf('.'), before.lastIndexOf(';')) + 1);
+    return this.attributionBefore?.test(clause) ?? false;
+  }
+
+  /** Whole sentences that report all is well, and from each absence cue to the end of its clause. */
+  private negatedSpans(text: string, sentences: readonly Span[]): Span[] {
+    // "The government generally respected these rights, except in three areas" is not all well.
+    const spans: Span[] = sentences.filter(([a, b]) => {
+      const sentence = text.slice(a, b);
+      CLAUSE_END.lastIndex = 0;
+      return this.absence.some((p) => p.test(sentence)) && !CLAUSE_END.test(sentence);
+    });
+    for (const pattern of this.negation) {
+      for (const m of text.matchAll(pattern)) {
+        const sentenceEnd = sentences.find(([a, b]) => m.index >= a && m.index < b)?.[1] ?? text.length;
+        CLAUSE_END.lastIndex = m.index + m[0].length;
+        const clause = CLAUSE_END.exec(text);
+        const end = clause && clause.index < sentenceEnd ? clause.index : sentenceEnd;
+        spans.push([m.index, end]);
+      }
+    }
+    return spans;
+  }
+
+  /** "based on race, sex, religion, language, disability, …": a list of at least `minimum` characteristics. */
+  private enumerationSpans(text: string, sentences: readonly Span[]): Span[] {
+    if (!this.enumerationCue || !this.characteristics) return [];
+    const spans: Span[] = [];
+    for (const m of text.matchAll(this.enumerationCue)) {
+      const sentenceEnd = sentences.find(([a, b]) => m.index >= a && m.index < b)?.[1] ?? text.length;
+      const semicolon = text.indexOf(';', m.index);
+      const end = semicolon >= 0 && semicolon < sentenceEnd ? semicolon : sentenceEnd;
+      const listed = new Set(
+        [...text.slice(m.index, end).matchAll(this.characteristics)].map((c) => normalizeTerm(c[0])),
+      );
+      if (listed.size >= this.enumerationMinimum) spans.push([m.index, end]);
+    }
+    return spans;
+  }
+
+  /** "14 women", "five children": a head count, not a group being targeted. */
+  private isTally(text: string, start: number, end: number): boolean {
+    if (!this.tally?.test(text.slice(start, end))) return false;
+    return this.tallyNumber?.test(text.slice(Math.max(0, start - 20), start)) ?? false;
+  }
+
+  private isDemographic(sentence: string): boolean {
+    return (
+      this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(sentence))
+    );
+  }
+}
+
+/**
+ * A capitalised word inside a name: "Federation of Cuban Women", "Rakhine Women’s Network". The word is
+ * capitalised, does not open its sentence, and follows another capitalised word (skipping of/the/for/and).
+ */
+function inProperName(text: string, start: number, sentences: readonly Span[]): boolean {
+  if (!/^\p{Lu}/u.test(text.slice(start, start + 1))) return false;
+  if (sentences.some(([a]) => a === start)) return false;
+  const before = text
+    .slice(Math.max(0, start - 60), start)
+    .split(/\s+/)
+    .filter(Boolean);
+  while (before.length && /^(of|the|for|and|on)$/i.test(before.at(-1) ?? '')) before.pop();
+  const previous = before.at(-1) ?? '';
+  return /^\p{Lu}/u.test(previous) && !/[.:;!?]$/.test(previous);
+}
+
+function normalizeTerm(term: string): string {
+  return term.toLowerCase().replace(/\s+/g, ' ').replace(/’/g, "'");
 }

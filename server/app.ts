@@ -12,6 +12,7 @@ import type { Archive } from '../core/archive.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
 import type { IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
+import { registerDocumentRoutes } from './documents.ts';
 import { registerExhibitRoutes } from './exhibits/routes.ts';
 import { HttpProblem, Problem, problemResponse, validationProblem } from './problem.ts';
 import { Health, PassageResponse, SearchQuery, SearchResponse } from './schemas.ts';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps) {
   );
 
   registerExhibitRoutes(app, deps);
+  registerDocumentRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

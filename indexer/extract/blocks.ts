@@ -17,8 +17,33 @@ export type Block =
       text: string;
       page: number | null;
       pageEnd: number | null;
+      /** Where later pages begin in `text` (PDF paragraphs running over a page break). */
+      pageBreaks?: PageBreak[];
       anchor: string | null;
     };
+
+export interface PageBreak {
+  /** Character offset in the paragraph text where the page begins. */
+  offset: number;
+  page: number;
+}
+
+/** Pages a span of a paragraph's text lies on. */
+export function pagesOfSpan(
+  first: number | null,
+  breaks: readonly PageBreak[] | undefined,
+  start: number,
+  end: number,
+): { page: number | null; pageEnd: number | null } {
+  if (first === null) return { page: null, pageEnd: null };
+  let page = first;
+  let pageEnd = first;
+  for (const b of breaks ?? []) {
+    if (b.offset <= start) page = b.page;
+    if (b.offset < end) pageEnd = b.page;
+  }
+  return { page, pageEnd };
+}
 
 export interface Extracted {
   blocks: Block[];
@@ -73,10 +98,11 @@ export function isStructuralHeading(line: string): boolean {
  * Returns the label without its colon.
  */
 export function runInLabel(paragraph: string): string | null {
-  const match = /^([\p{Lu}][^.:;!?]{1,110}?):\s+(?=[\p{Lu}\d“"(‘'])/u.exec(paragraph);
+  // "Arbitrary Arrest :  Despite…": the extraction sometimes leaves a space before the colon.
+  const match = /^([\p{Lu}][^.:;!?]{1,120}?)\s?:\s+(?=[\p{Lu}\d“"(‘'])/u.exec(paragraph);
   if (!match?.[1]) return null;
   const label = match[1].trim();
-  if (label.split(/\s+/).length > 14 || !isTitleCase(label)) return null;
+  if (label.split(/\s+/).length > 18 || !isTitleCase(label)) return null;
   return label;
 }
 

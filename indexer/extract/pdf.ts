@@ -14,6 +14,7 @@ import {
   type Extracted,
   endsSentence,
   isStructuralHeading,
+  type PageBreak,
   vocabularyOf,
 } from './blocks.ts';
 
@@ -196,7 +197,7 @@ export async function extractPdf(data: Uint8Array): Promise<Extracted> {
   const blocks: Block[] = [];
   let title: string | null = null;
   let heading: { text: string; level: number; page: number; size: number } | null = null;
-  let paragraph: { text: string; page: number; pageEnd: number } | null = null;
+  let paragraph: { text: string; page: number; pageEnd: number; pageBreaks: PageBreak[] } | null = null;
   let previous: PdfLine | null = null;
 
   const flushHeading = () => {
@@ -218,6 +219,7 @@ export async function extractPdf(data: Uint8Array): Promise<Extracted> {
       text: paragraph.text,
       page: paragraph.page,
       pageEnd: paragraph.pageEnd,
+      ...(paragraph.pageBreaks.length ? { pageBreaks: paragraph.pageBreaks } : {}),
       anchor: null,
     });
     paragraph = null;
@@ -249,9 +251,11 @@ export async function extractPdf(data: Uint8Array): Promise<Extracted> {
         : endsSentence(previous.text) && previous.width < maxWidth * 0.9);
     if (newParagraph) {
       flushParagraph();
-      paragraph = { text: line.text, page: line.page, pageEnd: line.page };
+      paragraph = { text: line.text, page: line.page, pageEnd: line.page, pageBreaks: [] };
     } else if (paragraph) {
       paragraph.text = appendLine(paragraph.text, line.text, vocabulary);
+      if (line.page !== paragraph.pageEnd)
+        paragraph.pageBreaks.push({ offset: paragraph.text.length - line.text.length, page: line.page });
       paragraph.pageEnd = line.page;
     }
     previous = line;

@@ -14,10 +14,16 @@ import {
   isStructuralHeading,
   isTitleCase,
   MINOR_WORDS,
+  runInLabel,
   vocabularyOf,
 } from './blocks.ts';
+import { isKnownHeading, startsKnownHeading } from './outlines.ts';
 
 const MAX_HEADING_CHARS = 120;
+/** The State Department's running header, left at the top of some extractions ("… for 202 3"). */
+const RUNNING_HEADER = /^Country Reports on Human Rights Practices for [\d ]{4,6}$/;
+/** "Wage, Hour, and OSH Enforcement:  The Ministry…": a paragraph that opens with a run-in label. */
+const RUN_IN_START = /^[^:]{2,110}?\s?:\s+\S/;
 /** A heading line at least this long may have wrapped onto the next line. */
 const WRAPPED_HEADING_MIN_CHARS = 38;
 
@@ -41,23 +47,36 @@ export function extractText(input: string): Extracted {
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
+    if (RUNNING_HEADER.test(line)) continue;
     if (!line) {
       // A blank line always ends a paragraph (texts that have them).
       flush();
       previousEnded = true;
       continue;
     }
-    if (previousEnded && looksLikeHeading(line, lines[i + 1], width)) {
+    // A known heading stands on its own line even after a paragraph that lost its final period
+    // ("…in the northeastern Karamoja region" + "b. Coercion in Population Control"); a one- or two-word
+    // one ("Women") must follow a paragraph end.
+    const known = knownHeadingLines(lines, i);
+    const knownHere =
+      known > 0 && (previousEnded || isStructuralHeading(line) || line.split(' ').length >= 3);
+    if (knownHere || (previousEnded && looksLikeHeading(line, lines[i + 1], width, blocks.length === 0))) {
       flush();
       let heading = line;
-      let lastPhysicalLine = line;
-      // Wrapped headings: "Section 3. Freedom to Participate in the Political" + "Process". Only a long
-      // line can have wrapped; a short heading followed by another is two headings.
-      while (headingWraps(lastPhysicalLine, lines[i + 1])) {
-        i++;
-        lastPhysicalLine = lines[i] ?? '';
-        heading = appendLine(heading, lastPhysicalLine, vocabulary);
+      if (knownHere) {
+        for (let k = 1; k < known; k++) heading = appendLine(heading, lines[i + k] ?? '', vocabulary);
+        i += known - 1;
+      } else {
+        let lastPhysicalLine = line;
+        // Wrapped headings: "Section 3. Freedom to Participate in the Political" + "Process". Only a long
+        // line can have wrapped; a short heading followed by another is two headings.
+        while (!isCompleteTitle(heading) && headingWraps(lastPhysicalLine, lines[i + 1])) {
+          i++;
+          lastPhysicalLine = lines[i] ?? '';
+          heading = appendLine(heading, lastPhysicalLine, vocabulary);
+        }
       }
+      heading = unshout(heading);
       if (title === null && blocks.length === 0 && isReportTitle(heading)) {
         title = heading;
         blocks.push({ kind: 'heading', text: heading, level: 0, page: null, anchor: null });
@@ -70,8 +89,10 @@ export function extractText(input: string): Extracted {
     paragraph = appendLine(paragraph, line, vocabulary);
     const next = lines[i + 1];
     previousEnded =
-      endsParagraph(line, next, width) ||
-      (endsSentence(line) && next !== undefined && looksLikeHeading(next, lines[i + 2], width));
+      endsParagraph(line, next, lines[i + 2], width) ||
+      (endsSentence(line) &&
+        next !== undefined &&
+        (knownHeadingLines(lines, i + 1) > 0 || looksLikeHeading(next, lines[i + 2], width)));
     if (previousEnded) flush();
   }
   flush();
@@ -88,19 +109,48 @@ function textWidth(lines: string[]): number {
   return lengths[Math.floor(lengths.length * 0.9)] ?? 80;
 }
 
-function endsParagraph(line: string, next: string | undefined, width: number): boolean {
+function endsParagraph(
+  line: string,
+  next: string | undefined,
+  afterNext: string | undefined,
+  width: number,
+): boolean {
   if (next === undefined || next === '') return true;
   if (!endsSentence(line)) return false;
   if (/^[\p{Ll}]/u.test(next)) return false;
+  // A run-in label opens a paragraph ("Child Abuse:  The law…"), even after a line that filled the width;
+  // the label itself may wrap onto a second line.
+  if (runInLabel(`${next} ${afterNext ?? ''}`)) return true;
   const nextWord = next.split(/\s+/)[0] ?? '';
   // Would the next line's first word have fitted on this line? Then the writer broke the line on purpose.
   return line.length + 1 + nextWord.length <= width - 2;
 }
 
-function looksLikeHeading(line: string, next: string | undefined, width: number): boolean {
+/**
+ * How many lines, from line i, make up a heading of a known outline (1–3), or 0. The longest wins:
+ * "c. War Crimes, …, and Evidence of" + "Acts that May Constitute Genocide" is a whole heading and also
+ * the start of "…, or Conflict-Related" + "Abuses".
+ */
+function knownHeadingLines(lines: string[], i: number): number {
+  let joined = '';
+  let found = 0;
+  for (let k = 0; k < 3; k++) {
+    const line = lines[i + k];
+    if (!line) break;
+    joined = joined ? `${joined} ${line}` : line;
+    if (isKnownHeading(joined)) found = k + 1;
+    else if (!startsKnownHeading(joined)) break;
+  }
+  return found;
+}
+
+function looksLikeHeading(line: string, next: string | undefined, width: number, atStart = false): boolean {
   if (!line || line.length > MAX_HEADING_CHARS) return false;
   if (isStructuralHeading(line) || /^executive summary$/i.test(line)) return true;
-  if (/[.:;,]$/.test(line)) return false;
+  if (/[.:;,]$/.test(line) || RUN_IN_START.test(line)) return false;
+  // Outline headings carry no figures; a line with one is a sentence ("On March 24, the UN's Working
+  // Group on…"), except the report title at the top ("Honduras 2023 Human Rights Report").
+  if (/\d/.test(line) && !atStart) return false;
   // "Censorship or Content Restrictions for Members of the Press and Other" + "Media, Including Online
   // Media:  …" is a run-in label wrapped over two lines, not a heading.
   if (
@@ -115,8 +165,9 @@ function looksLikeHeading(line: string, next: string | undefined, width: number)
   if (endsWithConnector(line)) return isHeadingContinuation(next);
   // A line that fills the text width is the first line of a paragraph, not a heading.
   if (line.length > width * 0.85) return false;
-  // A heading is followed by text that starts a sentence, by another heading or by its own wrapped part.
-  return next === undefined || next === '' || /^[\p{Lu}\d“"(‘]/u.test(next) || isHeadingContinuation(next);
+  // A heading is followed by text that starts a sentence, by another heading or by its own wrapped part;
+  // a name followed by "(CEDAW) expressed concern…" is the subject of a sentence.
+  return next === undefined || next === '' || /^[\p{Lu}\d“"‘]/u.test(next) || isHeadingContinuation(next);
 }
 
 /** Does this heading line continue on the next? Long lines and lines ending in "of", "the", "," wrap. */
@@ -128,7 +179,13 @@ function headingWraps(line: string, next: string | undefined): boolean {
 /** Heading fonts are large, so a wrapped heading's next line is short and strictly title-cased. */
 function isHeadingContinuation(line: string | undefined): boolean {
   if (!line || line.length > 70) return false;
-  if (isStructuralHeading(line) || /[.:;]$/.test(line) || KNOWN_SUBSECTIONS.has(line.toLowerCase()))
+  if (
+    isStructuralHeading(line) ||
+    /[.:;]$/.test(line) ||
+    RUN_IN_START.test(line) ||
+    /^executive summary$/i.test(line) ||
+    isKnownHeading(line)
+  )
     return false;
   // A wrapped part may start with a small word: "… Abuses Based" + "on Sexual Orientation, …".
   const first = line.split(/\s+/)[0]?.toLowerCase() ?? '';
@@ -140,35 +197,27 @@ function endsWithConnector(line: string): boolean {
   return /[,-]$/.test(line) || MINOR_WORDS.has(last);
 }
 
-/**
- * Subsection names that stand alone in the State Department outline; when one follows a long heading it is
- * the next heading, not the end of a wrapped one ("Section 6. Discrimination and Societal Abuses" + "Women").
- */
-const KNOWN_SUBSECTIONS = new Set(
-  [
-    'Women',
-    'Children',
-    'Antisemitism',
-    'Trafficking in Persons',
-    'Persons with Disabilities',
-    'Indigenous Peoples',
-    'Elections and Political Participation',
-    'Corruption',
-    'Prison and Detention Center Conditions',
-    'Arrest Procedures and Treatment of Detainees',
-    'Trial Procedures',
-    'Political Prisoners and Detainees',
-    'Internet Freedom',
-    'Freedom of Peaceful Assembly',
-    'Freedom of Association',
-    'Disappearance',
-    'Child Labor',
-    'Child Marriage',
-  ].map((s) => s.toLowerCase()),
-);
-
 function isReportTitle(line: string): boolean {
   return /\b(19|20)\d{2}\b/.test(line) && /report|country reports/i.test(line);
+}
+
+/** A report title ends with "Report": "Turkey (Türkiye) 2023 Human Rights Report" + "Executive Summary". */
+function isCompleteTitle(heading: string): boolean {
+  return isReportTitle(heading) && /report$/i.test(heading);
+}
+
+/** "SOMALIA 2023 HUMAN RIGHTS REPORT" → "Somalia 2023 Human Rights Report"; mixed case is left alone. */
+export function unshout(heading: string): string {
+  if (/\p{Ll}/u.test(heading) || !/\p{Lu}.*\p{Lu}/u.test(heading)) return heading;
+  return heading
+    .toLowerCase()
+    .split(' ')
+    .map((word, i) =>
+      i > 0 && MINOR_WORDS.has(word)
+        ? word
+        : word.replace(/^([^\p{L}]*)(\p{L})/u, (_, p, c) => p + c.toUpperCase()),
+    )
+    .join(' ');
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from 'docx';
 import { PDFDocument } from 'pdf-lib';
 import { citePassage, exhibitPin } from '../../core/citation.ts';
-import { splitSentences } from '../../indexer/passages.ts';
+import { splitSentences } from '../../indexer/sentences.ts';
 import { longDate } from './packet.ts';
 import { type PacketDeps, type PacketPlan, pageSpan, planPacket } from './plan.ts';
 import type { ExhibitRequest } from './schemas.ts';

@@ -100,6 +100,7 @@ describe('countrycite CLI', () => {
       ['sources', '--json'],
       ['import', '--country'],
       ['index', '--force'],
+      ['index', '--rebuild'],
       ['serve', '--help'],
       ['start', '--help'],
     ] as const) {
@@ -138,6 +139,10 @@ describe('countrycite CLI', () => {
     expect(imported.status).toBe(0);
     expect(imported.stdout).toMatch(/Imported 2 files/);
     expect(imported.stdout).toMatch(/Indexed 2 documents \(\d+ passages\)/);
+    const rebuilt = run(['--data', data, 'index', '--rebuild']);
+    expect(rebuilt.status).toBe(0);
+    expect(rebuilt.stdout).toMatch(/Rebuilt the index from 2 documents \(\d+ passages\)/);
+    expect(rebuilt.stdout).toContain('swapped in atomically');
 
     const port = await freePort();
     const { child, url } = await launch(['--data', data, '--port', String(port), 'serve']);

@@ -43,3 +43,39 @@ describe('countries', () => {
     expect(findCountryMentions('The Inter-American Commission heard Gilberto Jordán.')).toEqual([]);
   });
 });
+
+describe('country mentions in context', () => {
+  const codes = (text: string) => findCountryMentions(text).map((m) => m.code);
+
+  it('reads names that are also personal names as people when a name stands next to them', () => {
+    expect(codes('Former ombudsman Jordan Rodas went into exile.')).toEqual([]);
+    expect(codes('Chad Smith, a U.S. citizen, was detained.')).toEqual(['US']);
+    expect(codes('Brothers Israel Benjamín and Juan were arrested.')).toEqual([]);
+    expect(codes('Refugees arrived from Jordan and Chad; the Israel Defense Forces responded.')).toEqual([
+      'JO',
+      'TD',
+      'IL',
+    ]);
+  });
+
+  it('tells Georgia the country from the U.S. state, and Turkey from the bird', () => {
+    expect(codes('He lived in Atlanta, Georgia, and studied at Georgia State University.')).toEqual([]);
+    expect(codes('Georgia refused to extradite him.')).toEqual(['GE']);
+    expect(codes('Turkey meat prices rose sharply.')).toEqual([]);
+    expect(codes('Syrians fled to Turkey.')).toEqual(['SY', 'TR']);
+  });
+
+  it('does not read ordinary words or other places as countries', () => {
+    expect(codes('The Inter-American Commission heard the case of Gilberto Jordán.')).toEqual([]);
+    expect(codes('Officials in New Mexico and New Jersey; a Bay Island resort; Thomas Mann.')).toEqual([]);
+    expect(codes('Oil companies in the Niger Delta; guinea pigs.')).toEqual([]);
+  });
+
+  it('finds demonyms in the plural', () => {
+    expect(codes('Nicaraguans and Salvadorans crossed; Venezuelan migrants stayed.')).toEqual([
+      'NI',
+      'SV',
+      'VE',
+    ]);
+  });
+});

@@ -6,7 +6,8 @@ import { extractHtml } from '../../indexer/extract/html.ts';
 import { ExtractionError, extractPdf } from '../../indexer/extract/pdf.ts';
 import { extractText } from '../../indexer/extract/text.ts';
 import { outline } from '../../indexer/outline.ts';
-import { splitLongParagraph, splitSentences } from '../../indexer/passages.ts';
+import { splitLongParagraph } from '../../indexer/passages.ts';
+import { splitSentences } from '../../indexer/sentences.ts';
 import { FIXTURES } from '../helpers/corpus.ts';
 import { reportPdf } from '../helpers/pdf-fixture.ts';
 
@@ -140,33 +141,51 @@ describe('PDF extraction', () => {
 });
 
 describe('HTML extraction', () => {
-  it('reads the main content only, with headings, anchors, lists and tables', () => {
-    const extracted =
-      extractHtml(`<!doctype html><html><head><title>Page title</title><script>var x = 1;</script></head>
+  const extracted =
+    extractHtml(`<!doctype html><html><head><title>Page title</title><script>var x = 1;</script></head>
       <body><nav><a href="/">Home</a> Menu</nav><header>Banner text</header>
       <main><h1>2023 Country Reports on Human Rights Practices: Testland</h1>
       <h2 id="section-6">Section 6. Discrimination and Societal Abuses</h2>
       <h3 id="women">Women</h3>
-      <p><strong>Rape and Domestic Violence:</strong> The law criminalized rape &amp; femicide remained widespread in rural areas of the country.</p>
-      <ul><li>First listed item about shelters.</li></ul>
-      <table><tr><th>Year</th><th>Cases</th></tr><tr><td>2023</td><td>400</td></tr></table>
+      <p><strong>Rape and Domestic Violence:</strong> The law criminalized rape &amp; <a href="#n1">femicide</a> remained widespread in rural areas of the country.</p>
+      <p>Shelters reported the following needs:</p>
+      <ul><li>Beds for survivors.</li><li>Legal aid.</li></ul>
+      <table><caption>Femicides by year</caption><tr><th>Year</th><th>Cases</th></tr><tr><td>2022</td><td>380</td></tr><tr><td>2023</td><td>400</td></tr></table>
+      <div>First loose paragraph with <em>emphasis</em> inside a container.<br><br>Second loose paragraph after a blank line.</div>
+      <h3 id="children">Children</h3>
+      <p id="p-birth">Birth registration was incomplete.</p>
       </main><footer>Footer text</footer></body></html>`);
+  const paragraphs = outline(extracted.blocks);
+
+  it('reads the main content only, with the first h1 as the title', () => {
     expect(extracted.title).toBe('2023 Country Reports on Human Rights Practices: Testland');
-    const paragraphs = outline(extracted.blocks);
+    const all = extracted.blocks.map((b) => b.text).join(' ');
+    for (const dropped of ['Banner text', 'var x', 'Footer text', 'Menu']) expect(all).not.toContain(dropped);
+  });
+
+  it('keeps inline markup as words and splits container text at <br><br>', () => {
     expect(paragraphs.map((p) => p.text)).toEqual([
       'Rape and Domestic Violence: The law criminalized rape & femicide remained widespread in rural areas of the country.',
-      'First listed item about shelters.',
-      'Year | Cases',
-      '2023 | 400',
+      'Shelters reported the following needs: Beds for survivors. Legal aid.',
+      'Femicides by year',
+      'Year: 2022 | Cases: 380; Year: 2023 | Cases: 400',
+      'First loose paragraph with emphasis inside a container.',
+      'Second loose paragraph after a blank line.',
+      'Birth registration was incomplete.',
     ]);
+  });
+
+  it('gives headings, run-in labels and anchors to the paragraphs beneath them', () => {
     expect(paragraphs[0]?.sectionPath).toEqual([
       'Section 6. Discrimination and Societal Abuses',
       'Women',
       'Rape and Domestic Violence',
     ]);
     expect(paragraphs[0]?.anchor).toBe('women');
-    const all = extracted.blocks.map((b) => b.text).join(' ');
-    expect(all).not.toContain('Banner text');
-    expect(all).not.toContain('var x');
+    expect(paragraphs.at(-1)?.sectionPath).toEqual([
+      'Section 6. Discrimination and Societal Abuses',
+      'Children',
+    ]);
+    expect(paragraphs.at(-1)?.anchor).toBe('p-birth');
   });
 });

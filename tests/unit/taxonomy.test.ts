@@ -6,53 +6,191 @@ import { GROUNDS } from '../../core/contract.ts';
 import { loadTaxonomy } from '../../core/taxonomy.ts';
 import { Tagger } from '../../indexer/tag.ts';
 
+const taxonomy = loadTaxonomy();
+
 describe('taxonomy', () => {
-  it('defines the five protected grounds, each with terms', () => {
-    const taxonomy = loadTaxonomy();
+  it('defines the five protected grounds, at least 15 topics and the legal elements, each with terms', () => {
     expect(taxonomy.grounds.map((g) => g.id).sort()).toEqual([...GROUNDS].sort());
-    for (const g of taxonomy.grounds) expect(g.terms.length).toBeGreaterThan(5);
+    expect(taxonomy.topics.length).toBeGreaterThanOrEqual(15);
+    for (const id of [
+      'torture',
+      'fgm',
+      'lgbtqi',
+      'gangs',
+      'gender-based-violence',
+      'trafficking',
+      'blood-feud',
+      'military-service',
+      'children',
+      'returnees',
+      'state-protection',
+      'internal-relocation',
+      'health-disability',
+      'land-property',
+      'political-repression',
+    ]) {
+      expect(taxonomy.topics.map((t) => t.id)).toContain(id);
+    }
+    expect(taxonomy.elements.map((e) => e.id).sort()).toEqual(
+      [
+        'cat-acquiescence',
+        'internal-relocation',
+        'nexus',
+        'pattern-or-practice',
+        'state-unable-unwilling',
+      ].sort(),
+    );
+    for (const tag of [...taxonomy.grounds, ...taxonomy.topics, ...taxonomy.elements])
+      expect(tag.terms.length).toBeGreaterThan(3);
   });
 
-  it('rejects a taxonomy missing a ground', () => {
+  it('groups interchangeable spellings as synonyms for search', () => {
+    const synonyms = (id: string) => taxonomy.topics.find((t) => t.id === id)?.synonyms.flat() ?? [];
+    expect(synonyms('fgm')).toEqual(
+      expect.arrayContaining(['FGM', 'FGM/C', 'female genital mutilation', 'female circumcision']),
+    );
+    expect(synonyms('lgbtqi')).toEqual(expect.arrayContaining(['LGBTQI+', 'LGBTI', 'LGBT']));
+    expect(synonyms('gangs')).toEqual(expect.arrayContaining(['MS-13', 'Mara Salvatrucha']));
+  });
+
+  it('rejects a taxonomy missing a ground, and names a bad pattern by its line', () => {
     const file = path.join(os.tmpdir(), `taxonomy-${process.pid}.yaml`);
     writeFileSync(
       file,
       'grounds:\n  - id: race\n    label: Race\n    terms: [race]\ntopics: []\nelements: []\n',
     );
     expect(() => loadTaxonomy(file)).toThrow(/ground "religion" is missing/);
+    writeFileSync(file, 'rules:\n  negation:\n    - "(unclosed"\ngrounds: []\ntopics: []\nelements: []\n');
+    expect(() => loadTaxonomy(file)).toThrow(/:3: rules → negation\[0\]: not a valid regular expression/);
   });
 });
 
 describe('tagger', () => {
-  const tagger = new Tagger(loadTaxonomy());
-  const grounds = (text: string) => tagger.tag(text).filter((m) => m.axis === 'ground');
+  const tagger = new Tagger(taxonomy);
+  const tag = (text: string, axis: 'ground' | 'topic' | 'element', id: string, section: string[] = []) =>
+    tagger.tag(text, section).find((m) => m.axis === axis && m.tag === id);
+  const ground = (text: string, id: string, section: string[] = []) => tag(text, 'ground', id, section);
 
   it('tags grounds and lists the terms that produced each tag', () => {
-    const matches = grounds(
-      'Journalists and opposition activists were detained; Garifuna communities faced ethnic discrimination.',
+    const text =
+      'Police arrested opposition activists and journalists; Garifuna communities faced ethnic discrimination.';
+    expect(ground(text, 'political-opinion')?.terms).toEqual(
+      expect.arrayContaining(['opposition', 'activists', 'journalists']),
     );
-    expect(matches.find((m) => m.tag === 'political-opinion')?.terms).toEqual(
-      expect.arrayContaining(['journalists', 'opposition', 'activists']),
-    );
-    expect(matches.find((m) => m.tag === 'race')?.terms).toEqual(
-      expect.arrayContaining(['garifuna', 'ethnic']),
-    );
+    expect(ground(text, 'race')?.terms).toEqual(expect.arrayContaining(['garifuna', 'ethnic']));
   });
 
   it('matches word endings only where the term asks for them', () => {
-    expect(
-      grounds('Religious leaders and churches were attacked.').find((m) => m.tag === 'religion')?.terms,
-    ).toEqual(expect.arrayContaining(['religious', 'churches']));
-    expect(grounds('The racecourse was closed.').some((m) => m.tag === 'race')).toBe(false);
+    expect(ground('Religious leaders and churches were attacked.', 'religion')?.terms).toEqual(
+      expect.arrayContaining(['religious leaders', 'churches']),
+    );
+    expect(ground('The racecourse was closed.', 'race')).toBeUndefined();
   });
 
   it('ignores false friends', () => {
+    expect(ground('The presidential race was calm, and the race for mayor ended.', 'race')).toBeUndefined();
+    expect(ground('Racial discrimination persisted during the presidential race.', 'race')?.terms).toEqual([
+      'racial',
+    ]);
+    expect(ground('The ministry converted the loans into grants in good faith.', 'religion')).toBeUndefined();
+    expect(ground('Christians who converted faced threats from their families.', 'religion')?.terms).toEqual(
+      expect.arrayContaining(['christians', 'converted']),
+    );
+    expect(tag('Nomads crossed the desert region.', 'topic', 'military-service')).toBeUndefined();
+    expect(tag('Conscripts who desert face prison.', 'topic', 'military-service')?.terms).toEqual(
+      expect.arrayContaining(['desert']),
+    );
+  });
+
+  it('does not count an absence statement as evidence, up to the end of its clause', () => {
+    expect(ground('There were no reports of religious discrimination.', 'religion')).toBeUndefined();
     expect(
-      grounds('The presidential race was calm, and the race for mayor ended.').some((m) => m.tag === 'race'),
-    ).toBe(false);
+      ground('There were no known reports of antisemitic incidents during the year.', 'religion'),
+    ).toBeUndefined();
     expect(
-      grounds('Racial discrimination persisted during the presidential race.').find((m) => m.tag === 'race')
-        ?.terms,
-    ).toEqual(['racial']);
+      ground(
+        'There were no reports of violence against persons with HIV, but authorities arrested Christian pastors.',
+        'religion',
+      )?.terms,
+    ).toEqual(expect.arrayContaining(['christian', 'pastors']));
+    // Some absences are the evidence: a state that does not investigate is not protecting.
+    expect(
+      tag('The authorities did not investigate the attacks.', 'topic', 'state-protection')?.terms,
+    ).toEqual(['did not investigate']);
+  });
+
+  it('does not count a boilerplate list of protected characteristics', () => {
+    const boilerplate =
+      'The law prohibited discrimination based on race, sex, gender, disability, language, religion, or social status.';
+    expect(ground(boilerplate, 'race')).toBeUndefined();
+    expect(ground(boilerplate, 'religion')).toBeUndefined();
+    // A provision about one group is evidence about that group.
+    expect(
+      ground('The law prohibited discrimination based on race or ethnicity.', 'race')?.terms,
+    ).toBeDefined();
+  });
+
+  it('does not count population figures or sources of information', () => {
+    expect(ground('The Jewish community numbered fewer than 100 persons.', 'religion')).toBeUndefined();
+    expect(
+      ground('Human rights activists reported that prison conditions remained harsh.', 'political-opinion'),
+    ).toBeUndefined();
+    expect(ground('Security forces arrested human rights activists.', 'political-opinion')?.terms).toEqual([
+      'activists',
+    ]);
+    expect(
+      ground('Police arrested 74 persons, including 14 women.', 'particular-social-group'),
+    ).toBeUndefined();
+  });
+
+  it('gives a heading’s tag to the passages beneath it, unless they only report an absence', () => {
+    const women = ['Section 6. Discrimination and Societal Abuses', 'Women', 'Discrimination'];
+    expect(
+      ground('The labor code required equal pay for equal work.', 'particular-social-group', women)?.terms,
+    ).toEqual(['§ Women']);
+    expect(
+      ground(
+        'There were no reports of coerced abortion or involuntary sterilization on the part of government authorities.',
+        'particular-social-group',
+        [...women.slice(0, 2), 'Reproductive Rights'],
+      ),
+    ).toBeUndefined();
+  });
+
+  it('tags nothing in a passage that only points to another report', () => {
+    expect(
+      tagger.tag(
+        'See the Department of State’s annual Trafficking in Persons Report at https://www.state.gov/.',
+        ['Section 6. Discrimination and Societal Abuses', 'Trafficking in Persons'],
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads a run-in label as the heading, not as words of the passage', () => {
+    const section = [
+      'Section 6. …',
+      'Acts of Violence …',
+      'Restrictions of Freedom of Expression, Association, or Peaceful Assembly',
+    ];
+    const text =
+      'Restrictions of Freedom of Expression, Association, or Peaceful Assembly: LGBTQI+ groups could not register.';
+    expect(ground(text, 'political-opinion', section)).toBeUndefined();
+    expect(ground(text, 'particular-social-group', section)?.terms).toEqual(['lgbtqi']);
+  });
+
+  it('tags topics and legal elements', () => {
+    expect(tag('Female genital mutilation/cutting (FGM/C) remained common.', 'topic', 'fgm')?.terms).toEqual(
+      expect.arrayContaining(['female genital mutilation', 'fgm']),
+    );
+    expect(tag('MS-13 and Barrio 18 extorted bus drivers.', 'topic', 'gangs')?.terms).toEqual(
+      expect.arrayContaining(['ms-13', 'barrio 18', 'extorted']),
+    );
+    const nexus = 'Police beat Christian converts because of their religion.';
+    expect(tag(nexus, 'element', 'nexus')?.terms).toEqual(['because of their']);
+    // Nexus needs a ground on the same passage.
+    expect(tag('He was fired because of their complaints.', 'element', 'nexus')).toBeUndefined();
+    expect(
+      tag('Gangs operated with the acquiescence of local police.', 'element', 'cat-acquiescence')?.terms,
+    ).toEqual(['acquiescence']);
   });
 });
