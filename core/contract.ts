@@ -63,6 +63,10 @@ const DocumentFields = {
   capture: CaptureRef,
 };
 
+/** The fields every passage repeats from its document; parsing picks exactly these from a larger object. */
+export const SharedDocumentFields = z.object(DocumentFields);
+export type SharedDocumentFields = z.infer<typeof SharedDocumentFields>;
+
 export const Passage = z.object({
   id: DocumentIdString,
   documentId: DocumentIdString,

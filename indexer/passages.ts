@@ -2,13 +2,13 @@
  * Outlined paragraphs → Passage records (the core contract): bounded in words, with deterministic ids,
  * country mentions and explainable tags.
  */
-import type {
-  CaptureRef,
-  Document,
-  DocumentFormat,
-  Ground,
-  OutlineEntry,
-  Passage,
+import {
+  type Document,
+  type DocumentFormat,
+  type Ground,
+  type OutlineEntry,
+  type Passage,
+  SharedDocumentFields,
 } from '../core/contract.ts';
 import { findCountryMentions } from '../core/countries.ts';
 import { passageId } from '../core/ids.ts';
@@ -23,23 +23,10 @@ export const MAX_PASSAGE_WORDS = 220;
 /** Bumped whenever extraction, segmentation or tagging changes, so unchanged captures are re-indexed. */
 export const INDEXER_VERSION = 2;
 
-export interface DocumentMeta {
+export interface DocumentMeta extends SharedDocumentFields {
   documentId: string;
-  source: string;
-  publisher: string;
-  series: string;
-  title: string;
-  country: string;
-  edition: number;
-  publishedAt: string | null;
-  url: string;
-  language: string;
-  license: string;
-  latest: boolean;
-  capture: CaptureRef;
   format: DocumentFormat;
   pages: number | null;
-  supersededBy: number | null;
   /** Capture hash + indexer version: which extraction a passage came from. */
   revision: string;
 }
@@ -86,6 +73,7 @@ export function buildPassages(
   tagger: Tagger,
 ): Passage[] {
   const passages: Passage[] = [];
+  const shared = SharedDocumentFields.parse(meta);
   const seen = new Map<string, number>();
   for (const paragraph of paragraphs) {
     for (const { text, start, end } of partsWithOffsets(paragraph.text)) {
@@ -97,19 +85,7 @@ export function buildPassages(
       passages.push({
         id: passageId(meta.documentId, paragraph.sectionPath, text, occurrence),
         documentId: meta.documentId,
-        source: meta.source,
-        publisher: meta.publisher,
-        series: meta.series,
-        title: meta.title,
-        country: meta.country,
-        edition: meta.edition,
-        publishedAt: meta.publishedAt,
-        url: meta.url,
-        language: meta.language,
-        license: meta.license,
-        latest: meta.latest,
-        supersededBy: meta.supersededBy,
-        capture: meta.capture,
+        ...shared,
         mentions: findCountryMentions(text)
           .map((m) => m.code)
           .filter((code) => code !== meta.country),
@@ -155,23 +131,11 @@ export function buildDocument(
   }
   return {
     id: meta.documentId,
-    source: meta.source,
-    publisher: meta.publisher,
-    series: meta.series,
-    title: meta.title,
-    country: meta.country,
-    edition: meta.edition,
-    publishedAt: meta.publishedAt,
-    url: meta.url,
-    language: meta.language,
-    license: meta.license,
-    latest: meta.latest,
-    capture: meta.capture,
+    ...SharedDocumentFields.parse(meta),
     format: meta.format,
     pages: meta.pages,
     passages: passages.length,
     outline: outlineEntries,
-    supersededBy: meta.supersededBy,
     indexerVersion,
   };
 }
