@@ -28,53 +28,105 @@ const CountryParam = z.string().transform((value, ctx) => {
   return code;
 });
 
+const Slug = (example: string) =>
+  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, `expected ${example} (lower-case letters, digits and "-")`);
+
+const Year = z.coerce
+  .number({ error: 'expected a year such as 2023' })
+  .int('expected a year such as 2023')
+  .min(1900, 'expected a year such as 2023')
+  .max(2200, 'expected a year such as 2023');
+
+export const COUNTRY_SCOPES = ['subject', 'exclusive', 'mentioned', 'either'] as const;
+export const SORTS = ['relevance', 'newest', 'oldest'] as const;
+
 const BooleanParam = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const SearchQuery = z.object({
-  q: z.string().max(1000, 'the query is limited to 1000 characters').default('').openapi({
-    description: 'Words to find. Empty lists passages in report order.',
-    example: 'femicide',
-  }),
-  country: listOf(CountryParam).openapi({
-    description:
-      'Subject country of the report, as ISO 3166-1 alpha-2 (or a name). Repeat or comma-separate for several.',
-    example: ['GT'],
-  }),
-  ground: listOf(z.enum(GROUNDS, { error: `expected one of ${GROUNDS.join(', ')}` })).openapi({
-    description: 'Protected ground the passage bears on. Repeat for several (any of them).',
-  }),
-  source: listOf(z.string().regex(/^[a-z0-9-]+$/, 'expected a source id such as us-dos-hrr')).openapi({
-    description: 'Source id from /sources.yaml, e.g. us-dos-hrr. Repeat for several.',
-  }),
-  edition: z.coerce
-    .number({ error: 'expected a year such as 2023' })
-    .int('expected a year such as 2023')
-    .min(1900, 'expected a year such as 2023')
-    .max(2200, 'expected a year such as 2023')
-    .optional()
-    .openapi({
+export const SearchQuery = z
+  .object({
+    q: z.string().max(1000, 'the query is limited to 1000 characters').default('').openapi({
+      description:
+        'Words to find. `"exact phrase"` in double quotes matches the words side by side; `-word` or `-"a phrase"` leaves out passages containing it. Taxonomy synonyms are applied (FGM finds female genital mutilation). Empty lists passages in report order.',
+      example: 'police "domestic violence" -femicide',
+    }),
+    country: listOf(CountryParam).openapi({
+      description:
+        'Country, as ISO 3166-1 alpha-2 (or a name). Repeat or comma-separate for several (any of them). See `countryScope`.',
+      example: ['GT'],
+    }),
+    countryScope: z
+      .enum(COUNTRY_SCOPES, { error: `expected one of ${COUNTRY_SCOPES.join(', ')}` })
+      .default('subject')
+      .openapi({
+        description:
+          'How `country` applies. `subject` (default): passages of reports about the country. `exclusive`: only passages about the country that name no other country. `mentioned`: passages of reports about other countries that name it (e.g. a Mexico report on Guatemalan migrants). `either`: subject or mentioned.',
+      }),
+    ground: listOf(z.enum(GROUNDS, { error: `expected one of ${GROUNDS.join(', ')}` })).openapi({
+      description: 'Protected ground the passage bears on. Repeat for several (any of them).',
+    }),
+    topic: listOf(Slug('a topic id such as domestic-violence')).openapi({
+      description: 'Topic id from the taxonomy (see `facets.topic`). Repeat for several (any of them).',
+    }),
+    element: listOf(Slug('a legal element id such as state-protection')).openapi({
+      description:
+        'Legal element id from the taxonomy, e.g. unable or unwilling to protect (see `facets.element`). Repeat for several (any of them).',
+    }),
+    source: listOf(Slug('a source id such as us-dos-hrr')).openapi({
+      description: 'Only these sources (ids as in /api/sources). Repeat for several.',
+    }),
+    excludeSource: listOf(Slug('a source id such as us-dos-hrr')).openapi({
+      description: 'Leave these sources out (ids as in /api/sources). Repeat for several.',
+    }),
+    edition: Year.optional().openapi({
       description:
         'Edition (the year a report covers). Setting it searches that edition whether or not it is the latest.',
     }),
-  latest: BooleanParam.optional().openapi({
-    description:
-      'Latest editions only (default true unless `edition` is given). When the latest editions have no match but older ones do, the older matches are returned and `editions.showingHistorical` is true.',
-  }),
-  limit: z.coerce
-    .number({ error: 'expected a number from 1 to 100' })
-    .int('expected a whole number')
-    .min(1, 'expected a number from 1 to 100')
-    .max(100, 'expected a number from 1 to 100')
-    .default(20),
-  offset: z.coerce
-    .number({ error: 'expected a number from 0 to 1000' })
-    .int('expected a whole number')
-    .min(0, 'expected a number from 0 to 1000')
-    .max(1000, 'results stop at 1000; narrow the search instead')
-    .default(0),
-});
+    editionFrom: Year.optional().openapi({
+      description: 'Earliest edition to search (inclusive). A range searches historical editions too.',
+    }),
+    editionTo: Year.optional().openapi({ description: 'Latest edition to search (inclusive).' }),
+    latest: BooleanParam.optional().openapi({
+      description:
+        'Latest editions only (default true unless `edition`, `editionFrom` or `editionTo` is given). When the latest editions have no match but older ones do, the older matches are returned and `editions.showingHistorical` is true.',
+    }),
+    sort: z
+      .enum(SORTS, { error: `expected one of ${SORTS.join(', ')}` })
+      .default('relevance')
+      .openapi({
+        description:
+          '`relevance` (default; report order when `q` is empty), `newest` or `oldest` edition first. Date order applies among passages matching as many of the words.',
+      }),
+    facets: BooleanParam.default(true).openapi({
+      description: 'Include facet counts for every filter (default true); false saves a little time.',
+    }),
+    limit: z.coerce
+      .number({ error: 'expected a number from 1 to 100' })
+      .int('expected a whole number')
+      .min(1, 'expected a number from 1 to 100')
+      .max(100, 'expected a number from 1 to 100')
+      .default(20),
+    offset: z.coerce
+      .number({ error: 'expected a number from 0 to 1000' })
+      .int('expected a whole number')
+      .min(0, 'expected a number from 0 to 1000')
+      .max(1000, 'results stop at 1000; narrow the search instead')
+      .default(0),
+  })
+  .superRefine((query, ctx) => {
+    if (
+      query.editionFrom !== undefined &&
+      query.editionTo !== undefined &&
+      query.editionFrom > query.editionTo
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['editionFrom'],
+        message: `editionFrom (${query.editionFrom}) is after editionTo (${query.editionTo}); swap them`,
+      });
+    }
+  });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
 export const Citation = z
@@ -112,13 +164,18 @@ export const Hit = z
     highlighted: z
       .string()
       .openapi({ description: 'The text as HTML: <mark> around matches, everything else escaped.' }),
-    snippet: z
-      .string()
-      .openapi({ description: 'About 40 words around the first match, as HTML like `highlighted`.' }),
+    snippet: z.string().openapi({
+      description:
+        'About 40 words of the text where the query matches best, as HTML like `highlighted` (… where text was cut).',
+    }),
     country: z.string().openapi({ description: 'ISO 3166-1 alpha-2 of the subject country.', example: 'GT' }),
     countryName: z.string(),
     mentions: z.array(z.string()).openapi({ description: 'Other countries named in the passage.' }),
     edition: z.number().int(),
+    editionLabel: z.string().openapi({
+      description: 'How to name the edition in a brief.',
+      example: '2023 edition (historical; superseded by the 2024 edition)',
+    }),
     latest: z.boolean(),
     supersededBy: z
       .number()
@@ -154,7 +211,10 @@ export type Hit = z.infer<typeof Hit>;
 
 export const EditionsNotice = z
   .object({
-    mode: z.enum(['latest', 'all', 'edition']),
+    mode: z.enum(['latest', 'all', 'edition']).openapi({
+      description:
+        '`latest` editions only (the default), `all` editions (latest=false), or an `edition` or edition range.',
+    }),
     olderEditionHits: z
       .number()
       .int()
@@ -166,6 +226,40 @@ export const EditionsNotice = z
   })
   .openapi('EditionsNotice');
 
+export const FacetValue = z
+  .object({
+    value: z.string().openapi({ description: 'The value to pass back as the filter parameter.' }),
+    label: z.string(),
+    count: z.number().int().openapi({ description: 'Matching passages with this value.' }),
+  })
+  .openapi('FacetValue');
+export type FacetValue = z.infer<typeof FacetValue>;
+
+export const FACET_NAMES = [
+  'country',
+  'mentions',
+  'source',
+  'ground',
+  'topic',
+  'element',
+  'edition',
+  'latest',
+] as const;
+export type FacetName = (typeof FACET_NAMES)[number];
+
+export const Facets = z
+  .object(
+    Object.fromEntries(FACET_NAMES.map((name) => [name, z.array(FacetValue)])) as Record<
+      FacetName,
+      z.ZodArray<typeof FacetValue>
+    >,
+  )
+  .openapi('Facets', {
+    description:
+      "Counts for every filter, most frequent first. Each filter's counts ignore that filter itself (so they show what choosing another value would give) but apply all the others; `edition` also ignores `latest`. `mentions` counts passages naming each other country.",
+  });
+export type Facets = z.infer<typeof Facets>;
+
 export const SearchResponse = z
   .object({
     hits: z.array(Hit),
@@ -173,8 +267,10 @@ export const SearchResponse = z
     limit: z.number().int(),
     offset: z.number().int(),
     query: z.string(),
+    sort: z.enum(SORTS),
     processingTimeMs: z.number(),
     editions: EditionsNotice,
+    facets: Facets.nullable().openapi({ description: 'Null when the request set facets=false.' }),
   })
   .openapi('SearchResponse');
 export type SearchResponse = z.infer<typeof SearchResponse>;
@@ -197,3 +293,72 @@ export const Health = z
     version: z.string(),
   })
   .openapi('Health');
+
+export const SourceProfile = z
+  .object({
+    id: z.string().openapi({ example: 'us-dos-hrr' }),
+    name: z.string(),
+    publisher: z.string(),
+    office: z.string().nullable(),
+    series: z.string(),
+    homepage: z.string(),
+    language: z.string(),
+    cadence: z.enum(['annual', 'biennial', 'irregular', 'continuous']),
+    publicationLagYears: z
+      .number()
+      .int()
+      .openapi({ description: 'Years between the period a report covers and its publication.' }),
+    license: z.object({
+      id: z.string(),
+      name: z.string(),
+      url: z.string().nullable(),
+      display: z.enum(['full-text', 'snippet']).openapi({
+        description:
+          '`snippet`: only a short excerpt of each passage is shown, with a link to the publisher.',
+      }),
+      commercialUse: z.boolean(),
+      notice: z.string().nullable(),
+    }),
+    legalWeight: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why an adjudicator gives this source weight, with the authority.' }),
+    caveats: z.array(z.string()).openapi({ description: 'What to keep in mind when citing this source.' }),
+    citation: z.object({
+      author: z.string().openapi({ description: 'Author as cited in a full citation.' }),
+      short: z.string().openapi({ description: 'Short-form template ({country}, {edition}).' }),
+    }),
+    coverage: z
+      .object({
+        documents: z.number().int(),
+        passages: z.number().int(),
+        countries: z.array(z.string()).openapi({ description: 'ISO codes of the countries held.' }),
+        editions: z.array(z.number().int()).openapi({ description: 'Editions held, newest first.' }),
+      })
+      .nullable()
+      .openapi({ description: 'What the index holds from this source; null when the index cannot be read.' }),
+  })
+  .openapi('SourceProfile');
+export type SourceProfile = z.infer<typeof SourceProfile>;
+
+export const SourcesResponse = z.object({ sources: z.array(SourceProfile) }).openapi('SourcesResponse');
+
+export const CountrySummary = z
+  .object({
+    code: z.string().openapi({ example: 'HN' }),
+    name: z.string().openapi({ example: 'Honduras' }),
+    documents: z.number().int().openapi({ description: 'Reports held about the country (all editions).' }),
+    passages: z.number().int().openapi({ description: 'Passages of those reports, all editions.' }),
+    latestPassages: z.number().int().openapi({ description: 'Passages of the latest editions.' }),
+    mentionedIn: z.number().int().openapi({
+      description: 'Passages of reports about other countries that name this one (see countryScope).',
+    }),
+    editions: z.array(z.number().int()).openapi({ description: 'Editions held, newest first.' }),
+    sources: z.array(z.string()).openapi({ description: 'Source ids with a report about the country.' }),
+  })
+  .openapi('CountrySummary');
+export type CountrySummary = z.infer<typeof CountrySummary>;
+
+export const CountriesResponse = z
+  .object({ countries: z.array(CountrySummary) })
+  .openapi('CountriesResponse');

@@ -3,6 +3,7 @@
  * comes through here: the Meilisearch key stays in this process, filter values are validated before they
  * reach a filter expression, and passage text is escaped with our own <mark> tags put back afterwards.
  */
+import { z } from '@hono/zod-openapi';
 import type { Hits, SearchResponse as MeiliSearchResponse, Meilisearch, MultiSearchQuery } from 'meilisearch';
 import { bluebookDate, citePassage } from '../core/citation.ts';
 import { Passage } from '../core/contract.ts';
@@ -10,14 +11,28 @@ import { countryByCode } from '../core/countries.ts';
 import { meilisearchErrorCode } from '../core/meilisearch-http.ts';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, type IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
+import { loadTaxonomy, type Taxonomy } from '../core/taxonomy.ts';
 import { HttpProblem } from './problem.ts';
-import type { Hit, PassageResponse, SearchQuery, SearchResponse } from './schemas.ts';
+import {
+  FACET_NAMES,
+  type FacetName,
+  type Facets,
+  type FacetValue,
+  type Hit,
+  type PassageResponse,
+  type SearchQuery,
+  type SearchResponse,
+} from './schemas.ts';
 
 export interface SearchDeps {
   client: Meilisearch;
   indexes: IndexNames;
   sources: SourceRegistry;
+  /** Labels and ids of topics and legal elements; core/taxonomy.yaml when not given. */
+  taxonomy?: Taxonomy;
 }
+
+const taxonomyOf = (deps: SearchDeps): Taxonomy => deps.taxonomy ?? loadTaxonomy();
 
 const SNIPPET_WORDS = 40;
 
@@ -51,6 +66,29 @@ export function snippetAround(withMarkers: string, words = SNIPPET_WORDS): strin
   return `${start > 0 ? '… ' : ''}${piece}${end < tokens.length ? ' …' : ''}`;
 }
 
+const MatchPosition = z.object({ start: z.number().int().min(0), length: z.number().int().min(0) });
+const SearchExtras = z.object({
+  _formatted: z.object({ text: z.string().optional() }).optional(),
+  _matchesPosition: z.object({ text: z.array(MatchPosition).optional() }).optional(),
+});
+
+/**
+ * Puts highlight markers around the matches Meilisearch reports in `text`. Its positions are UTF-8 byte
+ * offsets, so the text is marked as bytes; overlapping or out-of-range positions are ignored.
+ */
+export function markMatches(text: string, positions: readonly { start: number; length: number }[]): string {
+  const bytes = Buffer.from(text, 'utf8');
+  let out = '';
+  let at = 0;
+  for (const { start, length } of [...positions].sort((a, b) => a.start - b.start)) {
+    const end = start + length;
+    if (start < at || end > bytes.length || length === 0) continue;
+    out += `${bytes.subarray(at, start).toString('utf8')}${HIGHLIGHT_PRE}${bytes.subarray(start, end).toString('utf8')}${HIGHLIGHT_POST}`;
+    at = end;
+  }
+  return out + bytes.subarray(at).toString('utf8');
+}
+
 /** Meilisearch output is checked against the contract before we rely on it. */
 function parsePassage(raw: unknown): Passage {
   const parsed = Passage.safeParse(raw);
@@ -64,13 +102,23 @@ function parsePassage(raw: unknown): Passage {
   return parsed.data;
 }
 
+export function editionLabel(passage: Pick<Passage, 'edition' | 'latest' | 'supersededBy'>): string {
+  if (passage.latest) return `${passage.edition} edition (latest)`;
+  return passage.supersededBy
+    ? `${passage.edition} edition (historical; superseded by the ${passage.supersededBy} edition)`
+    : `${passage.edition} edition (historical)`;
+}
+
 export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: string): Hit {
   const passage = parsePassage(raw);
-  const formatted = (raw._formatted as { text?: string } | undefined)?.text ?? passage.text;
+  const extras = SearchExtras.safeParse(raw);
+  const positions = extras.success ? extras.data._matchesPosition?.text : undefined;
+  const crop = extras.success ? extras.data._formatted?.text : undefined;
+  const marked = positions ? markMatches(passage.text, positions) : passage.text;
   const source = deps.sources.get(passage.source);
   const snippetOnly = source?.license.display === 'snippet';
-  const snippet = snippetAround(formatted);
-  const shown = snippetOnly ? snippet : formatted;
+  const snippet = crop ?? snippetAround(marked);
+  const shown = snippetOnly ? snippet : marked;
   const plain = (s: string) => s.replaceAll(HIGHLIGHT_PRE, '').replaceAll(HIGHLIGHT_POST, '');
   const citation = source
     ? citePassage(passage, source)
@@ -93,6 +141,7 @@ export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: st
     countryName: countryByCode(passage.country)?.name ?? passage.country,
     mentions: passage.mentions,
     edition: passage.edition,
+    editionLabel: editionLabel(passage),
     latest: passage.latest,
     supersededBy: passage.supersededBy,
     source: passage.source,
@@ -121,77 +170,293 @@ export function toHit(deps: SearchDeps, raw: Record<string, unknown>, origin: st
   };
 }
 
-/** Filter expressions from validated parameters only; values are quoted as JSON strings. */
-export function buildFilter(query: SearchQuery, deps: SearchDeps): string[] {
-  const filter: string[] = [];
-  const quoted = (values: string[]) => values.map((v) => JSON.stringify(v)).join(', ');
-  if (query.country?.length) filter.push(`country IN [${quoted(query.country)}]`);
-  if (query.ground?.length) filter.push(`grounds IN [${quoted(query.ground)}]`);
-  if (query.source?.length) {
-    const unknown = query.source.filter((s) => !deps.sources.get(s));
-    if (unknown.length) {
-      throw new HttpProblem(
-        400,
-        'Invalid request',
-        `Unknown source ${unknown.map((s) => `"${s}"`).join(', ')}; known sources: ${deps.sources.sources.map((s) => s.id).join(', ')}.`,
-        unknown.map((s) => ({ parameter: 'source', message: `unknown source "${s}"` })),
-      );
-    }
-    filter.push(`source IN [${quoted(query.source)}]`);
-  }
-  if (query.edition !== undefined) filter.push(`edition = ${query.edition}`);
-  return filter;
+/**
+ * A value as a Meilisearch filter string literal: inside double quotes, `\` and `"` are the only characters
+ * with a meaning, and both are escaped, so no value can close the literal and add a condition. Values are
+ * validated before they get here as well; this is the second wall.
+ */
+export function filterLiteral(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-function searchRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): MultiSearchQuery {
+const list = (values: readonly string[]) => `[${values.map(filterLiteral).join(', ')}]`;
+
+/** The filters a facet's counts ignore: its own, so the counts show what choosing another value gives. */
+type FilterGroup = 'country' | 'source' | 'ground' | 'topic' | 'element' | 'edition' | 'latest';
+
+const FACET_ATTRIBUTE: Record<FacetName, string> = {
+  country: 'country',
+  mentions: 'mentions',
+  source: 'source',
+  ground: 'grounds',
+  topic: 'topics',
+  element: 'elements',
+  edition: 'edition',
+  latest: 'latest',
+};
+
+const FACET_IGNORES: Record<FacetName, FilterGroup[]> = {
+  country: ['country'],
+  mentions: [],
+  source: ['source'],
+  ground: ['ground'],
+  topic: ['topic'],
+  element: ['element'],
+  // Which editions hold matches is the question the edition facet answers, latest-only or not.
+  edition: ['edition', 'latest'],
+  latest: ['latest'],
+};
+
+function unknownValues(
+  parameter: string,
+  values: readonly string[] | undefined,
+  known: readonly string[],
+  what: string,
+): void {
+  const unknown = (values ?? []).filter((v) => !known.includes(v));
+  if (!unknown.length) return;
+  throw new HttpProblem(
+    400,
+    'Invalid request',
+    `Unknown ${what} ${unknown.map((v) => `"${v}"`).join(', ')}; known ${what}s: ${known.length ? known.join(', ') : '(none yet)'}.`,
+    unknown.map((v) => ({ parameter, message: `unknown ${what} "${v}"` })),
+  );
+}
+
+function countryFilter(codes: string[], scope: SearchQuery['countryScope']): string {
+  switch (scope) {
+    case 'subject':
+      return `country IN ${list(codes)}`;
+    case 'exclusive':
+      return `country IN ${list(codes)} AND mentions IS EMPTY`;
+    case 'mentioned':
+      return `mentions IN ${list(codes)} AND country NOT IN ${list(codes)}`;
+    case 'either':
+      return `(country IN ${list(codes)} OR mentions IN ${list(codes)})`;
+  }
+}
+
+/**
+ * Filter expressions by group, from validated parameters only: countries are ISO codes, grounds an enum,
+ * sources, topics and legal elements must be known ids, editions are integers.
+ */
+export function filterGroups(query: SearchQuery, deps: SearchDeps): Partial<Record<FilterGroup, string>> {
+  const taxonomy = taxonomyOf(deps);
+  const sourceIds = deps.sources.sources.map((s) => s.id);
+  unknownValues('source', query.source, sourceIds, 'source');
+  unknownValues('excludeSource', query.excludeSource, sourceIds, 'source');
+  unknownValues(
+    'topic',
+    query.topic,
+    taxonomy.topics.map((t) => t.id),
+    'topic',
+  );
+  unknownValues(
+    'element',
+    query.element,
+    taxonomy.elements.map((t) => t.id),
+    'legal element',
+  );
+  const groups: Partial<Record<FilterGroup, string>> = {};
+  if (query.country?.length) groups.country = countryFilter(query.country, query.countryScope);
+  const sources = [
+    query.source?.length ? `source IN ${list(query.source)}` : '',
+    query.excludeSource?.length ? `source NOT IN ${list(query.excludeSource)}` : '',
+  ].filter(Boolean);
+  if (sources.length) groups.source = sources.join(' AND ');
+  if (query.ground?.length) groups.ground = `grounds IN ${list(query.ground)}`;
+  if (query.topic?.length) groups.topic = `topics IN ${list(query.topic)}`;
+  if (query.element?.length) groups.element = `elements IN ${list(query.element)}`;
+  const editions = [
+    query.edition !== undefined ? `edition = ${query.edition}` : '',
+    query.editionFrom !== undefined ? `edition >= ${query.editionFrom}` : '',
+    query.editionTo !== undefined ? `edition <= ${query.editionTo}` : '',
+  ].filter(Boolean);
+  if (editions.length) groups.edition = editions.join(' AND ');
+  return groups;
+}
+
+/** The filter for the existing contract's callers: every group, as one list (AND). */
+export function buildFilter(query: SearchQuery, deps: SearchDeps): string[] {
+  return Object.values(filterGroups(query, deps));
+}
+
+function sortOf(query: SearchQuery): string[] | undefined {
+  const words = query.q.trim() !== '';
+  // Without words there is nothing to rank: report order, newest edition first unless asked otherwise.
+  if (query.sort === 'oldest') return words ? ['edition:asc'] : ['edition:asc', 'order:asc'];
+  if (query.sort === 'newest' || !words) return words ? ['edition:desc'] : ['edition:desc', 'order:asc'];
+  return undefined;
+}
+
+function hitsRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): MultiSearchQuery {
+  const sort = sortOf(query);
   return {
     indexUid: deps.indexes.passages,
     q: query.q,
     filter,
     limit: query.limit,
     offset: query.offset,
+    // Cropping and highlighting on the passage text only: headings and titles are shown whole, and the
+    // format stage's cost grows with every attribute formatted.
     attributesToHighlight: ['text'],
+    attributesToCrop: ['text'],
+    cropLength: SNIPPET_WORDS,
+    cropMarker: '…',
     highlightPreTag: HIGHLIGHT_PRE,
     highlightPostTag: HIGHLIGHT_POST,
-    ...(query.q.trim() ? {} : { sort: ['edition:desc', 'order:asc'] }),
+    // Byte ranges of the matches, to mark the whole text as well as the crop.
+    showMatchesPosition: true,
+    ...(sort ? { sort } : {}),
   };
 }
 
+function countRequest(
+  deps: SearchDeps,
+  query: SearchQuery,
+  filter: string[],
+  facets: string[],
+): MultiSearchQuery {
+  return { indexUid: deps.indexes.passages, q: query.q, filter, limit: 0, facets };
+}
+
+/** Facet queries for one universe: facets sharing a filter share one count-only query. */
+function facetPlan(
+  groups: Partial<Record<FilterGroup, string>>,
+): { filter: string[]; facets: FacetName[] }[] {
+  const plan = new Map<string, { filter: string[]; facets: FacetName[] }>();
+  for (const facet of FACET_NAMES) {
+    const filter = Object.entries(groups)
+      .filter(([group]) => !FACET_IGNORES[facet].includes(group as FilterGroup))
+      .map(([, expression]) => expression as string);
+    const key = JSON.stringify(filter);
+    const entry = plan.get(key) ?? { filter, facets: [] };
+    entry.facets.push(facet);
+    plan.set(key, entry);
+  }
+  return [...plan.values()];
+}
+
+function facetLabel(deps: SearchDeps, facet: FacetName, value: string): string {
+  const taxonomy = taxonomyOf(deps);
+  switch (facet) {
+    case 'country':
+    case 'mentions':
+      return countryByCode(value)?.name ?? value;
+    case 'source':
+      return deps.sources.get(value)?.name ?? value;
+    case 'ground':
+      return taxonomy.grounds.find((t) => t.id === value)?.label ?? value;
+    case 'topic':
+      return taxonomy.topics.find((t) => t.id === value)?.label ?? value;
+    case 'element':
+      return taxonomy.elements.find((t) => t.id === value)?.label ?? value;
+    case 'edition':
+      return `${value} edition`;
+    case 'latest':
+      return value === 'true' ? 'Latest editions' : 'Older, superseded editions';
+  }
+}
+
+function facetValues(
+  deps: SearchDeps,
+  facet: FacetName,
+  distribution: Record<string, number> | undefined,
+): FacetValue[] {
+  return Object.entries(distribution ?? {})
+    .map(([value, count]) => ({ value, label: facetLabel(deps, facet, value), count }))
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}
+
+type RawResult = MeiliSearchResponse<Record<string, unknown>>;
+
+async function multiSearch(deps: SearchDeps, queries: MultiSearchQuery[]): Promise<RawResult[]> {
+  if (!queries.length) return [];
+  const { results } = await engineCall(() => deps.client.multiSearch({ queries }));
+  if (results.length !== queries.length) {
+    throw new HttpProblem(502, 'Search engine error', 'Meilisearch returned an incomplete answer.');
+  }
+  return results as RawResult[];
+}
+
+/**
+ * Searches with the latest-edition default: the hits, the older-edition count, and the facet counts all
+ * go to Meilisearch in one multi-search. Only when no latest edition matches (the fallback to older
+ * editions) do facet counts need a second round, in the universe the hits came from.
+ */
 export async function searchPassages(
   deps: SearchDeps,
   query: SearchQuery,
   origin: string,
 ): Promise<SearchResponse> {
-  const filter = buildFilter(query, deps);
-  const latestOnly = query.edition === undefined && query.latest !== false;
-  let mode: SearchResponse['editions']['mode'] = query.edition !== undefined ? 'edition' : 'all';
-  let result: MeiliSearchResponse<Record<string, unknown>>;
+  const groups = filterGroups(query, deps);
+  const editionGiven =
+    query.edition !== undefined || query.editionFrom !== undefined || query.editionTo !== undefined;
+  const latestOnly = !editionGiven && query.latest !== false;
+  const mode: SearchResponse['editions']['mode'] = editionGiven ? 'edition' : latestOnly ? 'latest' : 'all';
+  const universe = (latest: boolean | null) =>
+    latest === null ? groups : { ...groups, latest: `latest = ${latest}` };
+  const facetQueries = (latest: boolean | null) =>
+    query.facets
+      ? facetPlan(universe(latest)).map((entry) => ({
+          ...entry,
+          request: countRequest(
+            deps,
+            query,
+            entry.filter,
+            entry.facets.map((f) => FACET_ATTRIBUTE[f]),
+          ),
+        }))
+      : [];
+
+  const primary = latestOnly ? [hitsRequest(deps, query, Object.values(universe(true)))] : [];
+  // Older editions are counted, not fetched: their hits are needed only when the latest editions have none.
+  const older = latestOnly ? [countRequest(deps, query, Object.values(universe(false)), [])] : [];
+  const all = latestOnly ? [] : [hitsRequest(deps, query, Object.values(groups))];
+  const firstFacets = facetQueries(latestOnly ? true : null);
+  const results = await multiSearch(deps, [
+    ...primary,
+    ...older,
+    ...all,
+    ...firstFacets.map((f) => f.request),
+  ]);
+  const hitResults = results.slice(0, latestOnly ? 2 : 1);
+  let facetResults = results.slice(hitResults.length);
+  let facetEntries = firstFacets;
+
+  let result = hitResults[0] as RawResult;
   let olderEditionHits = 0;
   let showingHistorical = false;
   if (latestOnly) {
-    mode = 'latest';
-    const { results } = await engineCall(() =>
-      deps.client.multiSearch({
-        queries: [
-          searchRequest(deps, query, [...filter, 'latest = true']),
-          searchRequest(deps, query, [...filter, 'latest = false']),
-        ],
-      }),
-    );
-    const [latest, older] = results as MeiliSearchResponse<Record<string, unknown>>[];
-    if (!latest || !older)
-      throw new HttpProblem(502, 'Search engine error', 'Meilisearch returned an incomplete answer.');
-    olderEditionHits = older.estimatedTotalHits ?? 0;
-    if ((latest.estimatedTotalHits ?? 0) === 0 && olderEditionHits > 0) {
-      result = older;
+    const olderResult = hitResults[1] as RawResult;
+    olderEditionHits = olderResult.estimatedTotalHits ?? 0;
+    if ((result.estimatedTotalHits ?? 0) === 0 && olderEditionHits > 0) {
       showingHistorical = true;
-    } else result = latest;
-  } else {
-    const { results } = await engineCall(() =>
-      deps.client.multiSearch({ queries: [searchRequest(deps, query, filter)] }),
-    );
-    result = results[0] as MeiliSearchResponse<Record<string, unknown>>;
+      facetEntries = facetQueries(false);
+      const second = await multiSearch(deps, [
+        hitsRequest(deps, query, Object.values(universe(false))),
+        ...facetEntries.map((f) => f.request),
+      ]);
+      result = second[0] as RawResult;
+      facetResults = second.slice(1);
+    }
   }
+
+  let facets: Facets | null = null;
+  if (query.facets) {
+    const collected = {} as Facets;
+    facetEntries.forEach((entry, i) => {
+      for (const facet of entry.facets) {
+        collected[facet] = facetValues(
+          deps,
+          facet,
+          facetResults[i]?.facetDistribution?.[FACET_ATTRIBUTE[facet]],
+        );
+      }
+    });
+    facets = collected;
+  }
+
   const notice = showingHistorical
     ? `No passage in the latest editions matches. These ${olderEditionHits} matches come from older, superseded editions; cite them as historical editions and check what the latest edition says.`
     : olderEditionHits > 0
@@ -203,8 +468,10 @@ export async function searchPassages(
     limit: query.limit,
     offset: query.offset,
     query: query.q,
-    processingTimeMs: result.processingTimeMs,
+    sort: query.sort,
+    processingTimeMs: Math.max(...results.map((r) => r.processingTimeMs)),
     editions: { mode, olderEditionHits: showingHistorical ? 0 : olderEditionHits, showingHistorical, notice },
+    facets,
   };
 }
 
