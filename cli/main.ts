@@ -15,6 +15,7 @@ import { CrawlLockedError, crawl, type SourceSummary } from '../crawler/crawl.ts
 import { importFiles } from '../crawler/import.ts';
 import { type SourceStatus, sourceStatus } from '../crawler/status.ts';
 import { type IndexReport, indexArchive } from '../indexer/indexer.ts';
+import { KeyFileError, KeyStore } from '../server/keys.ts';
 import { createWebApp } from '../web/app.tsx';
 import { type Context, createContext, startEngine, VERSION } from './context.ts';
 import { createProgress } from './progress.ts';
@@ -27,6 +28,12 @@ function parseYear(value: string): number {
   if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200)
     throw new InvalidArgumentError('expected a four-digit year such as 2023.');
   return year;
+}
+
+function parseName(value: string): string {
+  const name = value.trim();
+  if (!name || name.length > 200) throw new InvalidArgumentError('expected a name of 1 to 200 characters.');
+  return name;
 }
 
 function parsePositive(value: string): number {
@@ -167,6 +174,13 @@ async function listen(ctx: Context, engine: SearchEngine): Promise<string> {
     archive: ctx.archive,
     logger: ctx.logger,
     version: VERSION,
+    access: {
+      keys: KeyStore.inDataDir(ctx.config.dataDir),
+      anonymousPerMinute: ctx.config.anonymousRatePerMinute,
+      keyPerMinute: ctx.config.keyRatePerMinute,
+      trustProxy: ctx.config.trustProxy,
+    },
+    corsOrigins: ctx.config.corsOrigins,
   });
   return new Promise((resolve, reject) => {
     const server = serve(
@@ -221,11 +235,16 @@ export function buildProgram(): Command {
 Environment:
   MEILI_URL, MEILI_MASTER_KEY  use an existing Meilisearch instead of the embedded one
   LOG_LEVEL                    fatal, error, warn, info (default), debug, trace or silent
+  COUNTRYCITE_ANONYMOUS_RATE   API requests a minute per address without a key (default 60; 0 = keys only)
+  COUNTRYCITE_KEY_RATE         API requests a minute per key without its own rate (default 600)
+  COUNTRYCITE_CORS_ORIGINS     origins allowed to call the API from a browser: * or a comma list (default none)
+  COUNTRYCITE_TRUST_PROXY      true: client address from X-Forwarded-For (only behind your own proxy)
 
 Examples:
   countrycite import ../shared/corpus/us-dos-hrr
   countrycite serve --port 8080
-  countrycite crawl --source us-dos-hrr --edition 2023 --dry-run`,
+  countrycite crawl --source us-dos-hrr --edition 2023 --dry-run
+  countrycite keys create --name "Legal aid clinic" --rate 1200`,
     );
 
   program
@@ -391,6 +410,74 @@ is run again. Page failures are reported in the summary and never change the exi
       await engine.stop();
     });
 
+  const keys = program
+    .command('keys')
+    .description('API keys for consumers of the JSON API (stored hashed in <data>/api-keys.json).')
+    .addHelpText(
+      'after',
+      `
+Send a key as "Authorization: Bearer <key>" (or "X-API-Key: <key>"). Keys work at once, even while the
+server runs. Requests without a key are allowed at COUNTRYCITE_ANONYMOUS_RATE a minute (0 = keys only).`,
+    );
+
+  keys
+    .command('create')
+    .description('Create a key and print it (shown once; only its hash is kept).')
+    .requiredOption('--name <label>', 'who the key is for, e.g. "Legal aid clinic"', parseName)
+    .option('--rate <n>', 'requests a minute for this key (default COUNTRYCITE_KEY_RATE)', parsePositive)
+    .action(async (opts: { name: string; rate?: number }, command: Command) => {
+      const ctx = context(command);
+      const store = KeyStore.inDataDir(ctx.config.dataDir);
+      const { key, record } = await store.create({ name: opts.name, ratePerMinute: opts.rate ?? null });
+      out(
+        `Created ${record.id} for "${record.name}" (${record.ratePerMinute ?? ctx.config.keyRatePerMinute} requests a minute).`,
+      );
+      out('');
+      out(`  ${key}`);
+      out('');
+      out(
+        'Copy it now: it is not stored and cannot be shown again. Send it as "Authorization: Bearer <key>".',
+      );
+    });
+
+  keys
+    .command('list')
+    .description('List keys: id, name, start of the key, rate, created, revoked.')
+    .option('--json', 'print JSON (without hashes)')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const ctx = context(command);
+      const list = await KeyStore.inDataDir(ctx.config.dataDir).list();
+      if (opts.json) {
+        out(
+          JSON.stringify(
+            list.map(({ hash: _hash, ...shown }) => shown),
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      if (!list.length) {
+        out('No API keys yet. Create one with "countrycite keys create --name <label>".');
+        return;
+      }
+      for (const k of list) {
+        const rate = k.ratePerMinute ?? `${ctx.config.keyRatePerMinute} (default)`;
+        const status = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
+        out(`${k.id}  ${k.shown}…  ${k.name}  ${rate}/min  created ${k.createdAt}  ${status}`);
+      }
+    });
+
+  keys
+    .command('revoke')
+    .description('Revoke a key by its id (see "keys list"); it stops working at once.')
+    .argument('<id>', 'key id, e.g. key_1a2b3c4d')
+    .action(async (id: string, _opts, command: Command) => {
+      const ctx = context(command);
+      const record = await KeyStore.inDataDir(ctx.config.dataDir).revoke(id);
+      out(`Revoked ${record.id} ("${record.name}") on ${record.revokedAt}.`);
+    });
+
   return program;
 }
 
@@ -403,7 +490,8 @@ export async function main(argv = process.argv): Promise<void> {
       error instanceof ConfigError ||
       error instanceof ConfigFileError ||
       error instanceof SearchEngineError ||
-      error instanceof CrawlLockedError
+      error instanceof CrawlLockedError ||
+      error instanceof KeyFileError
     )
       err(error.message);
     else if (error instanceof InvalidArgumentError) err(`error: ${error.message}`);

@@ -22,6 +22,38 @@ export const Config = z
     meiliMasterKey: z.string().min(1).optional(),
     indexPrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, 'expected letters, digits, "-" or "_"'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Origins allowed to call the API from a browser: "*" or a comma-separated list; empty = same origin. */
+    corsOrigins: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.union([
+            z.literal('*'),
+            z
+              .string()
+              .regex(/^https?:\/\/[^/\s]+$/, 'expected "*" or origins such as https://example.org (no path)'),
+          ]),
+        ),
+      ),
+    /** API requests per minute per client address without a key; 0 requires a key. */
+    anonymousRatePerMinute: z.coerce
+      .number({ error: 'expected a number of requests per minute' })
+      .int('expected a whole number')
+      .min(0, 'expected 0 (keys only) or more'),
+    /** API requests per minute for a key without a rate of its own. */
+    keyRatePerMinute: z.coerce
+      .number({ error: 'expected a number of requests per minute' })
+      .int('expected a whole number')
+      .min(1, 'expected 1 or more'),
+    trustProxy: z
+      .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+      .transform((v) => v === 'true' || v === '1'),
   })
   .superRefine((c, ctx) => {
     if (c.meiliMasterKey && !c.meiliUrl) {
@@ -44,6 +76,10 @@ const ORIGIN: Record<keyof Config, { env: string; flag?: string }> = {
   meiliMasterKey: { env: 'MEILI_MASTER_KEY' },
   indexPrefix: { env: 'COUNTRYCITE_INDEX_PREFIX' },
   logLevel: { env: 'LOG_LEVEL' },
+  corsOrigins: { env: 'COUNTRYCITE_CORS_ORIGINS' },
+  anonymousRatePerMinute: { env: 'COUNTRYCITE_ANONYMOUS_RATE' },
+  keyRatePerMinute: { env: 'COUNTRYCITE_KEY_RATE' },
+  trustProxy: { env: 'COUNTRYCITE_TRUST_PROXY' },
 };
 
 export class ConfigError extends Error {
@@ -71,6 +107,10 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     meiliMasterKey: blank(env.MEILI_MASTER_KEY),
     indexPrefix: env.COUNTRYCITE_INDEX_PREFIX ?? '',
     logLevel: blank(env.LOG_LEVEL) ?? 'info',
+    corsOrigins: env.COUNTRYCITE_CORS_ORIGINS ?? '',
+    anonymousRatePerMinute: blank(env.COUNTRYCITE_ANONYMOUS_RATE) ?? 60,
+    keyRatePerMinute: blank(env.COUNTRYCITE_KEY_RATE) ?? 600,
+    trustProxy: blank(env.COUNTRYCITE_TRUST_PROXY) ?? 'false',
   };
   const fromFlag: Partial<Record<keyof Config, boolean>> = {
     dataDir: flags.data !== undefined,

@@ -3,8 +3,9 @@
  * against a real Meilisearch without opening a port. Validation and the OpenAPI document come from the same
  * zod schemas (server/schemas.ts); every error is application/problem+json.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Meilisearch } from 'meilisearch';
@@ -12,11 +13,18 @@ import type { Archive } from '../core/archive.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
 import type { IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
+import type { Taxonomy } from '../core/taxonomy.ts';
+import { type AccessPolicy, apiAccess } from './access.ts';
+import { catalogRoutes } from './catalog-routes.ts';
+import { mountDocs } from './docs.ts';
 import { registerDocumentRoutes } from './documents.ts';
 import { registerExhibitRoutes } from './exhibits/routes.ts';
-import { HttpProblem, Problem, problemResponse, validationProblem } from './problem.ts';
+import { HttpProblem, problemResponse } from './problem.ts';
+import { API_ERRORS, API_SECURITY, createRouter, problemContent } from './router.ts';
 import { Health, PassageResponse, SearchQuery, SearchResponse } from './schemas.ts';
 import { getPassage, searchPassages } from './search.ts';
+
+export { type AppEnv, createRouter } from './router.ts';
 
 export interface AppDeps {
   client: Meilisearch;
@@ -24,31 +32,45 @@ export interface AppDeps {
   sources: SourceRegistry;
   /** The original captures, for exhibit packets (original PDF pages). */
   archive?: Archive;
+  /** Topic and legal-element ids and labels; core/taxonomy.yaml when not given. */
+  taxonomy?: Taxonomy;
   logger?: Logger;
   version?: string;
+  /** Keys and rate limits for /api/*; without it the API is open and unlimited (embedding, tests). */
+  access?: AccessPolicy;
+  /** Origins allowed to call /api/* from a browser ("*" for any); none by default (same origin only). */
+  corsOrigins?: string[];
 }
-
-export type AppEnv = { Variables: { requestId: string } };
-
-const problemContent = { 'application/problem+json': { schema: Problem } };
 
 /** Absolute origin of the request, for permalinks. */
 export function originOf(c: Context): string {
   return new URL(c.req.url).origin;
 }
 
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return validationProblem(c, result.error.issues, result.target);
-    },
-  });
-}
-
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
   const app = createRouter();
   app.use('*', requestId());
+  if (deps.corsOrigins?.length) {
+    const origins = deps.corsOrigins;
+    app.use(
+      '/api/*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
+        exposeHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (deps.access) app.use('/api/*', apiAccess(deps.access, logger));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An API key from the operator ("countrycite keys create"), as "Authorization: Bearer <key>" or "X-API-Key: <key>". Optional where the server allows anonymous calls at a lower rate.',
+  });
 
   app.openapi(
     createRoute({
@@ -99,15 +121,16 @@ export function createApp(deps: AppDeps) {
       path: '/api/search',
       summary: 'Search passages',
       description:
-        'Full-text search over citable passages with filters by country, protected ground, source and edition. Latest editions by default; see `editions` in the response for matches in older editions.',
+        'Full-text search over citable passages: "phrases" and -exclusions, taxonomy synonyms, filters by country (subject or mentioned), source (include and exclude), protected ground, topic, legal element and edition (one, a range, or latest only), facet counts for every filter, and relevance or date order. Latest editions by default; `editions` in the response counts matches in older editions, and when only older editions match, their hits are returned with a notice.',
       request: { query: SearchQuery },
+      security: API_SECURITY,
       responses: {
         200: {
           description: 'Matching passages',
           content: { 'application/json': { schema: SearchResponse } },
         },
         400: { description: 'Invalid parameters', content: problemContent },
-        503: { description: 'Search engine unavailable or nothing indexed yet', content: problemContent },
+        ...API_ERRORS,
       },
     }),
     async (c) => c.json(await searchPassages(deps, c.req.valid('query'), originOf(c)), 200),
@@ -118,6 +141,7 @@ export function createApp(deps: AppDeps) {
       method: 'get',
       path: '/api/passages/{id}',
       summary: 'One passage with its neighbours',
+      security: API_SECURITY,
       request: {
         params: z.object({
           id: z
@@ -130,6 +154,7 @@ export function createApp(deps: AppDeps) {
         200: { description: 'The passage', content: { 'application/json': { schema: PassageResponse } } },
         400: { description: 'Malformed id', content: problemContent },
         404: { description: 'No such passage', content: problemContent },
+        ...API_ERRORS,
       },
     }),
     async (c) => c.json(await getPassage(deps, c.req.valid('param').id, originOf(c)), 200),
@@ -137,21 +162,24 @@ export function createApp(deps: AppDeps) {
 
   registerExhibitRoutes(app, deps);
   registerDocumentRoutes(app, deps);
+  app.route('/', catalogRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'CountryCite API',
       version: deps.version ?? '0.0.0',
-      description: 'Search, cite and assemble country-conditions passages from public reports.',
+      description:
+        'Search, cite and assemble country-conditions passages from public reports. Errors are application/problem+json (RFC 9457) with a `detail` that says how to fix the request. Calls without an API key are allowed at a lower rate unless the server requires a key; every /api answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers when limits are on.',
     },
   });
+  mountDocs(app);
 
   app.notFound((c) =>
     problemResponse(c, {
       status: 404,
       title: 'Not found',
-      detail: `There is nothing at ${c.req.method} ${c.req.path}. The API is described at /openapi.json.`,
+      detail: `There is nothing at ${c.req.method} ${c.req.path}. The API is described at /openapi.json and browsable at /docs.`,
     }),
   );
   app.onError((error, c) => {

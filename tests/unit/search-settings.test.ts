@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HIGHLIGHT_POST as POST, HIGHLIGHT_PRE as PRE } from '../../core/search-index.ts';
-import { loadTaxonomy } from '../../core/taxonomy.ts';
+import { loadTaxonomy, Taxonomy } from '../../core/taxonomy.ts';
 import { exactWords, passageSettings, searchSynonyms } from '../../indexer/settings.ts';
 import { editionLabel, filterLiteral, markMatches } from '../../server/search.ts';
 import { FIXTURES } from '../helpers/corpus.ts';
@@ -25,19 +25,15 @@ describe('synonyms generated from the taxonomy', () => {
   });
 
   it('unites the groups a spelling belongs to', () => {
-    const merged = searchSynonyms({
-      ...taxonomy,
-      topics: [
-        {
-          id: 'a',
-          label: 'A',
-          terms: ['a'],
-          exclude: [],
-          synonyms: [['IDP', 'internally displaced person']],
-        },
-        { id: 'b', label: 'B', terms: ['b'], exclude: [], synonyms: [['IDP', 'displaced person']] },
-      ],
-    });
+    const merged = searchSynonyms(
+      Taxonomy.parse({
+        ...taxonomy,
+        topics: [
+          { id: 'a', label: 'A', terms: ['a'], synonyms: [['IDP', 'internally displaced person']] },
+          { id: 'b', label: 'B', terms: ['b'], synonyms: [['IDP', 'displaced person']] },
+        ],
+      }),
+    );
     expect(merged?.idp).toEqual(['displaced person', 'internally displaced person']);
     expect(merged?.['displaced person']).toEqual(['idp']);
   });
