@@ -260,6 +260,19 @@ export const Facets = z
   });
 export type Facets = z.infer<typeof Facets>;
 
+export const QueryRewriteNotice = z
+  .object({
+    searched: z.string().openapi({ description: 'The query as searched.' }),
+    ignored: z.array(z.string()).openapi({ description: 'Words no passage contains in any form; left out.' }),
+    replaced: z
+      .array(z.object({ word: z.string(), with: z.string() }))
+      .openapi({ description: 'Words replaced by the form passages use, e.g. stripping → stripped.' }),
+    rare: z.array(z.string()).openapi({
+      description: 'Words few passages contain: passages with them come first, then passages without them.',
+    }),
+  })
+  .openapi('QueryRewrite');
+
 export const SearchResponse = z
   .object({
     hits: z.array(Hit),
@@ -267,6 +280,10 @@ export const SearchResponse = z
     limit: z.number().int(),
     offset: z.number().int(),
     query: z.string(),
+    rewrite: QueryRewriteNotice.nullable().openapi({
+      description:
+        'Set when a word of `q` occurs in no passage and was replaced by another form of it, or left out.',
+    }),
     sort: z.enum(SORTS),
     processingTimeMs: z.number(),
     editions: EditionsNotice,

@@ -179,6 +179,35 @@ describe('query syntax', () => {
     expect(texts(result).some((t) => t.includes(expected))).toBe(true);
   });
 
+  it('leaves out a word no passage contains, and says so', async () => {
+    const result = await search('q=police+inaction&latest=false');
+    expect(result.rewrite).toMatchObject({ searched: 'police', ignored: ['inaction'], replaced: [] });
+    expect(result.hits.length).toBeGreaterThan(3);
+    expect((await search('q=police&latest=false')).rewrite).toBeNull();
+  });
+
+  it('searches a missing word in the form the passages use', async () => {
+    const result = await search('q=recruitment+children&latest=false');
+    expect(result.rewrite?.replaced).toEqual([{ word: 'recruitment', with: 'recruited' }]);
+    expect(result.hits.map((h) => h.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining('recruited children')]),
+    );
+    expect(result.hits[0]?.highlighted).toContain('<mark>recruited</mark>');
+  });
+
+  it('ranks the few passages with a rare word first, then the passages without it', async () => {
+    const result = await search('q=police+curfew&latest=false&limit=50');
+    expect(result.rewrite?.rare).toEqual(['curfew']);
+    expect(result.hits[0]?.text).toContain('curfew');
+    const police = result.hits.slice(1);
+    expect(police.length).toBeGreaterThan(3);
+    expect(police.every((h) => /police/i.test(h.text))).toBe(true);
+    expect(result.estimatedTotalHits).toBe(result.hits.length);
+    // Paging walks through the same merged list.
+    const second = await search('q=police+curfew&latest=false&limit=2&offset=1');
+    expect(second.hits.map((h) => h.id)).toEqual(result.hits.slice(1, 3).map((h) => h.id));
+  });
+
   it('allows no typo in a number', async () => {
     expect((await search('q=48213&latest=false')).hits).toHaveLength(1);
     expect((await search('q=48218&latest=false')).hits).toHaveLength(0);

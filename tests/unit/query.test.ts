@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { planQuery, queryTokens, RARE_BELOW, STOP_WORDS, wordForms } from '../../server/query.ts';
+
+const isStopWord = (w: string) => STOP_WORDS.has(w.toLowerCase());
+const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
+
+describe('query tokens', () => {
+  it('keeps "phrases" and -negations as typed, and trims punctuation and possessives off free words', () => {
+    expect(
+      queryTokens('police, "domestic violence" -femicide -"state of exception" women’s (rights)'),
+    ).toEqual([
+      { kind: 'word', text: 'police' },
+      { kind: 'phrase', text: '"domestic violence"' },
+      { kind: 'negation', text: '-femicide' },
+      { kind: 'negation', text: '-"state of exception"' },
+      { kind: 'word', text: 'women' },
+      { kind: 'word', text: 'rights' },
+    ]);
+    expect(queryTokens('MS-13 LGBTQI+ "unclosed phrase')).toEqual([
+      { kind: 'word', text: 'MS-13' },
+      { kind: 'word', text: 'LGBTQI+' },
+      { kind: 'phrase', text: '"unclosed phrase' },
+    ]);
+  });
+});
+
+describe('word forms', () => {
+  it('guesses the other forms of a word that a report may use', () => {
+    expect(wordForms('stripping')).toEqual(expect.arrayContaining(['strip', 'stripped', 'strips']));
+    expect(wordForms('deportees')).toEqual(expect.arrayContaining(['deported', 'deportation', 'deportee']));
+    expect(wordForms('recruitment')).toEqual(expect.arrayContaining(['recruited', 'recruit', 'recruiting']));
+    expect(wordForms('stripping')).not.toContain('stripping');
+  });
+
+  it('leaves short words, numbers and codes alone', () => {
+    expect(wordForms('rape')).toEqual(expect.arrayContaining(['raped', 'rapes']));
+    expect(wordForms('ban')).toEqual([]);
+    expect(wordForms('2023')).toEqual([]);
+    expect(wordForms('MS-13')).toEqual([]);
+  });
+});
+
+describe('query plan', () => {
+  const common = RARE_BELOW * 5;
+
+  it('searches a query whose words all occur as typed, without its stop words', () => {
+    const plan = planQuery(
+      queryTokens('treatment of deportees on return'),
+      counts({ treatment: common, deportees: common, return: common }),
+      new Map(),
+      isStopWord,
+    );
+    expect(plan).toEqual({
+      q: 'treatment deportees return',
+      ignored: [],
+      replaced: [],
+      rare: [],
+      cascade: ['treatment deportees return'],
+    });
+  });
+
+  it('replaces a missing word by the form passages use, or leaves it out', () => {
+    const plan = planQuery(
+      queryTokens('stripping of citizenship from political opponents inaction'),
+      counts({ stripping: 0, citizenship: common, political: common, opponents: common, inaction: 0 }),
+      counts({ stripped: common, strips: 2 }),
+      isStopWord,
+    );
+    expect(plan.q).toBe('stripped citizenship political opponents');
+    expect(plan.replaced).toEqual([{ word: 'stripping', with: 'stripped' }]);
+    expect(plan.ignored).toEqual(['inaction']);
+  });
+
+  it('replaces a rare word only by a form at least twice as frequent', () => {
+    const tokens = queryTokens('deportees return');
+    expect(
+      planQuery(tokens, counts({ deportees: 2, return: common }), counts({ deported: 4 })).replaced,
+    ).toEqual([{ word: 'deportees', with: 'deported' }]);
+    expect(
+      planQuery(tokens, counts({ deportees: 2, return: common }), counts({ deported: 3 })).replaced,
+    ).toEqual([]);
+  });
+
+  it('relaxes rare words one at a time, rarest first, so they cannot restrict every result', () => {
+    const plan = planQuery(
+      queryTokens('killings of civilians Anglophone regions citizenship'),
+      counts({ killings: common, civilians: common, Anglophone: 1, regions: common, citizenship: 4 }),
+      new Map(),
+      isStopWord,
+    );
+    expect(plan.rare).toEqual(['Anglophone', 'citizenship']);
+    expect(plan.cascade).toEqual([
+      'killings civilians Anglophone regions citizenship',
+      'killings civilians regions citizenship',
+      'killings civilians regions',
+    ]);
+  });
+
+  it('keeps phrases and negations in place and never relaxes a query down to negations only', () => {
+    const plan = planQuery(
+      queryTokens('Anglophone -separatists'),
+      counts({ Anglophone: 1 }),
+      new Map(),
+      isStopWord,
+    );
+    expect(plan.cascade).toEqual(['Anglophone -separatists']);
+    expect(plan.rare).toEqual([]);
+    const phrase = planQuery(queryTokens('"failed to investigate" Anglophone'), counts({ Anglophone: 1 }));
+    expect(phrase.cascade).toEqual(['"failed to investigate" Anglophone', '"failed to investigate"']);
+  });
+
+  it('leaves a query whose every word is missing as typed', () => {
+    const plan = planQuery(queryTokens('xyzzy plugh'), counts({ xyzzy: 0, plugh: 0 }));
+    expect(plan).toEqual({ q: 'xyzzy plugh', ignored: [], replaced: [], rare: [], cascade: ['xyzzy plugh'] });
+    const stop = planQuery(queryTokens('of the'), new Map(), new Map(), isStopWord);
+    expect(stop.cascade).toEqual(['of the']);
+  });
+});
