@@ -10,9 +10,17 @@ import type { Child } from 'hono/jsx';
 import { secureHeaders } from 'hono/secure-headers';
 import { GROUNDS } from '../core/contract.ts';
 import { countryByCode } from '../core/countries.ts';
+import { loadTaxonomy } from '../core/taxonomy.ts';
 import { type AppDeps, createApp, originOf } from '../server/app.ts';
 import { HttpProblem } from '../server/problem.ts';
-import { type Hit, SearchQuery, type SearchResponse } from '../server/schemas.ts';
+import {
+  type FacetName,
+  type FacetValue,
+  type Hit,
+  SearchQuery,
+  type SearchResponse,
+  SORTS,
+} from '../server/schemas.ts';
 import { engineCall, getPassage, searchPassages } from '../server/search.ts';
 import { AddToExhibits, CartLink, ExhibitCart } from './exhibits.tsx';
 
@@ -73,9 +81,13 @@ function Layout(props: { title: string; children: Child }) {
   );
 }
 
+/** Values for the filter menus, from the whole index (the facet panel beside results counts the search). */
 interface Facets {
   countries: { code: string; name: string; count: number }[];
   editions: number[];
+  sources: { id: string; name: string }[];
+  topics: { id: string; label: string }[];
+  elements: { id: string; label: string }[];
 }
 
 async function facets(deps: AppDeps): Promise<Facets> {
@@ -90,16 +102,70 @@ async function facets(deps: AppDeps): Promise<Facets> {
     const editions = Object.keys(dist.edition ?? {})
       .map(Number)
       .sort((a, b) => b - a);
-    return { countries, editions };
+    return { countries, editions, ...vocabularies(deps) };
   } catch {
-    return { countries: [], editions: [] };
+    return { countries: [], editions: [], ...vocabularies(deps) };
   }
+}
+
+function vocabularies(deps: AppDeps): Pick<Facets, 'sources' | 'topics' | 'elements'> {
+  const taxonomy = deps.taxonomy ?? loadTaxonomy();
+  return {
+    sources: deps.sources.sources.map((s) => ({ id: s.id, name: s.name })),
+    topics: taxonomy.topics.map((t) => ({ id: t.id, label: t.label })),
+    elements: taxonomy.elements.map((t) => ({ id: t.id, label: t.label })),
+  };
+}
+
+const SCOPE_LABELS: Record<SearchQuery['countryScope'], string> = {
+  subject: 'Reports about the country',
+  exclusive: 'Only passages about it alone',
+  mentioned: 'Reports on other countries naming it',
+  either: 'Both',
+};
+
+const SORT_LABELS: Record<SearchQuery['sort'], string> = {
+  relevance: 'Relevance',
+  newest: 'Newest edition first',
+  oldest: 'Oldest edition first',
+};
+
+function Select(props: {
+  label: string;
+  name: string;
+  selected: string | undefined;
+  empty?: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        {props.empty !== undefined ? <option value="">{props.empty}</option> : null}
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.selected}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 function SearchForm(props: { query: Partial<SearchQuery>; facets: Facets }) {
   const { query, facets: f } = props;
   const selectedCountry = query.country?.[0] ?? '';
   const selectedGround = query.ground?.[0] ?? '';
+  const moreOpen = Boolean(
+    (query.countryScope && query.countryScope !== 'subject') ||
+      query.source?.length ||
+      query.excludeSource?.length ||
+      query.topic?.length ||
+      query.element?.length ||
+      query.editionFrom !== undefined ||
+      query.editionTo !== undefined ||
+      (query.sort && query.sort !== 'relevance'),
+  );
   return (
     <search>
       <form class="search" method="get" action="/" data-autosubmit>
@@ -156,6 +222,69 @@ function SearchForm(props: { query: Partial<SearchQuery>; facets: Facets }) {
             Include older editions
           </label>
         </div>
+        <details class="more" open={moreOpen}>
+          <summary>More filters</summary>
+          <div class="filters">
+            <Select
+              label="Country means"
+              name="countryScope"
+              selected={query.countryScope}
+              options={Object.entries(SCOPE_LABELS).map(([value, label]) => ({ value, label }))}
+            />
+            <Select
+              label="Source"
+              name="source"
+              selected={query.source?.[0]}
+              empty="All sources"
+              options={f.sources.map((s) => ({ value: s.id, label: s.name }))}
+            />
+            <Select
+              label="Leave out source"
+              name="excludeSource"
+              selected={query.excludeSource?.[0]}
+              empty="None"
+              options={f.sources.map((s) => ({ value: s.id, label: s.name }))}
+            />
+            {f.topics.length ? (
+              <Select
+                label="Topic"
+                name="topic"
+                selected={query.topic?.[0]}
+                empty="Any topic"
+                options={f.topics.map((t) => ({ value: t.id, label: t.label }))}
+              />
+            ) : null}
+            {f.elements.length ? (
+              <Select
+                label="Legal element"
+                name="element"
+                selected={query.element?.[0]}
+                empty="Any element"
+                options={f.elements.map((t) => ({ value: t.id, label: t.label }))}
+              />
+            ) : null}
+            <Select
+              label="Editions from"
+              name="editionFrom"
+              selected={query.editionFrom === undefined ? undefined : String(query.editionFrom)}
+              empty="Any"
+              options={f.editions.map((e) => ({ value: String(e), label: String(e) }))}
+            />
+            <Select
+              label="to"
+              name="editionTo"
+              selected={query.editionTo === undefined ? undefined : String(query.editionTo)}
+              empty="Any"
+              options={f.editions.map((e) => ({ value: String(e), label: String(e) }))}
+            />
+            <Select
+              label="Order"
+              name="sort"
+              selected={query.sort}
+              options={SORTS.map((value) => ({ value, label: SORT_LABELS[value] }))}
+            />
+          </div>
+        </details>
       </form>
     </search>
   );
@@ -248,6 +377,70 @@ function pageLink(c: Context, offset: number): string {
   return `${url.pathname}${url.search}`;
 }
 
+const quote = (w: string) => `“${w}”`;
+
+/** What was searched when it differs from what was typed (server/query.ts), in plain words. */
+function RewriteNotice(props: { rewrite: NonNullable<SearchResponse['rewrite']> }) {
+  const { ignored, replaced, rare } = props.rewrite;
+  const parts = [
+    ignored.length ? `No passage contains ${ignored.map(quote).join(', ')}; searched without it.` : '',
+    ...replaced.map((r) => `${quote(r.word)} searched as ${quote(r.with)}, the form the reports use.`),
+    rare.length
+      ? `Few passages contain ${rare.map(quote).join(', ')}: those come first, then passages without it.`
+      : '',
+  ].filter(Boolean);
+  return <p class="notice rewrite">{parts.join(' ')}</p>;
+}
+
+const FACET_TITLES: Partial<Record<FacetName, string>> = {
+  country: 'Country',
+  mentions: 'Also named',
+  source: 'Source',
+  ground: 'Protected ground',
+  topic: 'Topic',
+  element: 'Legal element',
+  edition: 'Edition',
+};
+
+/** A link that sets one filter (and keeps the others), for the facet panel. */
+function facetLink(c: Context, facet: FacetName, value: string): string {
+  const url = new URL(c.req.url);
+  url.searchParams.delete('offset');
+  if (facet === 'mentions') {
+    url.searchParams.set('country', value);
+    url.searchParams.set('countryScope', 'mentioned');
+  } else {
+    if (facet === 'edition') url.searchParams.delete('latest');
+    url.searchParams.set(facet, value);
+  }
+  return `${url.pathname}${url.search}`;
+}
+
+/** Counts for every filter: each value links to the search narrowed to it. */
+function FacetPanel(props: { c: Context; facets: NonNullable<SearchResponse['facets']> }) {
+  const groups = (Object.keys(FACET_TITLES) as FacetName[])
+    .map((facet) => ({ facet, values: props.facets[facet].slice(0, 12) as FacetValue[] }))
+    .filter((g) => g.values.length > 0);
+  if (!groups.length) return null;
+  return (
+    <aside class="facets" aria-label="Narrow the results">
+      {groups.map((g) => (
+        <section>
+          <h3>{FACET_TITLES[g.facet]}</h3>
+          <ul>
+            {g.values.map((v) => (
+              <li>
+                <a href={facetLink(props.c, g.facet, v.value)}>{v.label}</a>{' '}
+                <span class="count">{v.count}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </aside>
+  );
+}
+
 function Results(props: { c: Context; result: SearchResponse }) {
   const { result, c } = props;
   const from = result.offset + 1;
@@ -259,12 +452,16 @@ function Results(props: { c: Context; result: SearchResponse }) {
           ? `${from}–${to} of about ${result.estimatedTotalHits} passages${result.query ? ` for “${result.query}”` : ''}`
           : 'No passage matches. Try fewer words or other filters.'}
       </p>
+      {result.rewrite ? <RewriteNotice rewrite={result.rewrite} /> : null}
       {result.editions.notice ? <p class="notice">{result.editions.notice}</p> : null}
-      <ol class="results">
-        {result.hits.map((hit) => (
-          <HitCard hit={hit} />
-        ))}
-      </ol>
+      <div class="layout">
+        <ol class="results">
+          {result.hits.map((hit) => (
+            <HitCard hit={hit} />
+          ))}
+        </ol>
+        {result.facets ? <FacetPanel c={c} facets={result.facets} /> : null}
+      </div>
       <nav class="pages" aria-label="Pages">
         {result.offset > 0 ? (
           <a href={pageLink(c, Math.max(0, result.offset - result.limit))}>← Previous</a>
@@ -280,6 +477,19 @@ function Results(props: { c: Context; result: SearchResponse }) {
     </section>
   );
 }
+
+/** Parameters that make a search even without words (browsing a country's passages in report order). */
+const FILTER_PARAMS = [
+  'country',
+  'ground',
+  'topic',
+  'element',
+  'source',
+  'excludeSource',
+  'edition',
+  'editionFrom',
+  'editionTo',
+];
 
 function queryRecord(c: Context): Record<string, string | string[]> {
   const record: Record<string, string | string[]> = {};
@@ -326,8 +536,18 @@ export function createWebApp(deps: AppDeps) {
       );
     }
     const query = parsed.data;
-    const hasQuery =
-      query.q.trim() !== '' || c.req.query('country') || c.req.query('ground') || c.req.query('edition');
+    const FILTERS = [
+      'country',
+      'ground',
+      'topic',
+      'element',
+      'source',
+      'excludeSource',
+      'edition',
+      'editionFrom',
+      'editionTo',
+    ];
+    const hasQuery = query.q.trim() !== '' || FILTERS.some((name) => c.req.query(name));
     let body: Child = (
       <p class="summary">
         Search the passages of public country reports: type what you need to show, then narrow by country,
