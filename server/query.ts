@@ -39,7 +39,8 @@ export function queryTokens(q: string): QueryToken[] {
   return tokens;
 }
 
-// Suffixes an English word may carry, longest first, to find the stem its other forms share.
+// Suffixes an English word may carry, longest first: stripping the first that fits gives the stem the
+// word's other forms share.
 const SUFFIXES = [
   'izations',
   'ization',
@@ -51,11 +52,11 @@ const SUFFIXES = [
   'ion',
   'ings',
   'ing',
-  'ies',
   'ees',
   'ee',
   'ers',
   'er',
+  'ies',
   'ed',
   'es',
   'ly',
@@ -64,11 +65,9 @@ const SUFFIXES = [
 ];
 const ENDINGS = [
   '',
-  'e',
   's',
   'es',
   'ed',
-  'd',
   'ing',
   'ion',
   'ions',
@@ -79,36 +78,32 @@ const ENDINGS = [
   'ees',
   'er',
   'ers',
-  'y',
-  'ies',
 ];
 
 /**
  * Other forms of a word that passages may use instead: "stripping" → strip, strips, stripped, …;
- * "deportees" → deported, deportation, …. A guess list to count against the index, not a dictionary: only
- * forms that occur are ever searched. Words under four letters, numbers and codes get none.
+ * "deportees" → deported, deportation, …. A short guess list to count against the index, not a
+ * dictionary: only forms that occur are ever searched. Words under four letters, numbers and codes get none.
  */
 export function wordForms(word: string): string[] {
   const w = word.toLowerCase();
   if (w.length < 4 || !/^\p{L}+$/u.test(w)) return [];
-  const stems = new Set<string>([w]);
-  for (const suffix of SUFFIXES) {
-    if (!w.endsWith(suffix) || w.length - suffix.length < 3) continue;
-    const stem = w.slice(0, -suffix.length);
-    stems.add(stem);
-    if (suffix === 'ies') stems.add(`${stem}y`);
-    // stripping → stripp → strip
-    if (/([b-df-hj-np-tv-z])\1$/.test(stem)) stems.add(stem.slice(0, -1));
-  }
+  const suffix = SUFFIXES.find((x) => w.endsWith(x) && w.length - x.length >= 3);
+  let stem = suffix ? w.slice(0, -suffix.length) : w;
+  // stripping → stripp → strip; parties → party
+  if (/([b-df-hj-np-tv-z])\1$/.test(stem) && !/(ss|ll)$/.test(stem)) stem = stem.slice(0, -1);
+  if (suffix === 'ies') stem = `${stem}y`;
   const forms = new Set<string>();
-  for (const stem of stems) {
-    for (const ending of ENDINGS) forms.add(stem + ending);
-    // strip → stripped, stripping
-    if (/[aeiou][b-df-hj-np-tv-z]$/.test(stem) && !/[aeiou]{2}[b-df-hj-np-tv-z]$/.test(stem)) {
-      const last = stem.slice(-1);
-      forms.add(`${stem}${last}ed`);
-      forms.add(`${stem}${last}ing`);
-    }
+  for (const ending of ENDINGS) {
+    // A final e gives way to a vowel: escape → escaping, escaped.
+    const base = stem.endsWith('e') && /^[aeiou]/.test(ending) ? stem.slice(0, -1) : stem;
+    forms.add(base + ending);
+  }
+  // strip → stripped, stripping
+  if (/[^aeiou][aeiou][b-df-hj-np-tv-z]$/.test(stem) && stem.length <= 5) {
+    const last = stem.slice(-1);
+    forms.add(`${stem}${last}ed`);
+    forms.add(`${stem}${last}ing`);
   }
   forms.delete(w);
   return [...forms].filter((f) => f.length >= 3).sort();
