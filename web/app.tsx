@@ -536,18 +536,7 @@ export function createWebApp(deps: AppDeps) {
       );
     }
     const query = parsed.data;
-    const FILTERS = [
-      'country',
-      'ground',
-      'topic',
-      'element',
-      'source',
-      'excludeSource',
-      'edition',
-      'editionFrom',
-      'editionTo',
-    ];
-    const hasQuery = query.q.trim() !== '' || FILTERS.some((name) => c.req.query(name));
+    const hasQuery = query.q.trim() !== '' || FILTER_PARAMS.some((name) => c.req.query(name));
     let body: Child = (
       <p class="summary">
         Search the passages of public country reports: type what you need to show, then narrow by country,
