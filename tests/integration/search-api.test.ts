@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRegistry } from '../../core/sources.ts';
 import { createApp } from '../../server/app.ts';
 import type { CountrySummary, FacetValue, Hit, SearchResponse, SourceProfile } from '../../server/schemas.ts';
+import { createWebApp } from '../../web/app.tsx';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { fixtureTaxonomy, indexPassages, passagesOf } from '../helpers/passage-index.ts';
 
@@ -533,5 +534,41 @@ describe('OpenAPI and /docs', () => {
     }
     expect(await (await app.request('/docs/assets/init.js')).text()).toContain("url: '/openapi.json'");
     expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+  });
+});
+
+describe('the search page', () => {
+  it('offers every filter, counts for each, and says what was searched', async () => {
+    const web = createWebApp({
+      client: engine.client,
+      indexes: engine.indexes,
+      sources,
+      taxonomy: fixtureTaxonomy,
+    });
+    const response = await web.request('/?q=police+inaction&country=GT&latest=false');
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    for (const name of [
+      'country',
+      'countryScope',
+      'ground',
+      'topic',
+      'element',
+      'source',
+      'excludeSource',
+      'edition',
+      'editionFrom',
+      'editionTo',
+      'sort',
+      'latest',
+    ]) {
+      expect(html).toContain(`name="${name}"`);
+    }
+    expect(html).toContain('No passage contains “inaction”; searched without it.');
+    expect(html).toMatch(/<aside class="facets"[\s\S]*Honduras<\/a> <span class="count">1<\/span>/);
+    expect(html).toContain('href="/?q=police+inaction&amp;country=HN&amp;latest=false"');
+    // Filters alone browse passages in report order.
+    const browse = await (await web.request('/?topic=gangs&latest=false')).text();
+    expect(browse).toContain('MS-13 forcibly recruited');
   });
 });
