@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/meilisearch.ts';
 import { REPO_ROOT } from '../helpers/corpus.ts';
@@ -27,6 +28,24 @@ afterAll(async () => {
   }
   await rm(data, { recursive: true, force: true });
 });
+
+/**
+ * A GET on a connection of its own: the commands run between requests can outlast the server's keep-alive
+ * timeout, and a reused connection the server has just closed would fail the request.
+ */
+async function get(url: string, key?: string): Promise<{ status: number; headers: Headers }> {
+  const dispatcher = new Agent();
+  try {
+    const response = await fetch(url, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      dispatcher,
+    } as RequestInit);
+    await response.arrayBuffer();
+    return { status: response.status, headers: response.headers };
+  } finally {
+    await dispatcher.close();
+  }
+}
 
 const keys = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, '--data', data, 'keys', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -60,7 +79,7 @@ describe('countrycite keys', () => {
 
   it('creates, lists and revokes keys that a running server honours at once', async () => {
     const url = await serveRequiringKeys();
-    expect((await fetch(`${url}/api/sources`)).status).toBe(401);
+    expect((await get(`${url}/api/sources`)).status).toBe(401);
 
     const created = keys('create', '--name', 'Legal aid clinic', '--rate', '120');
     expect(created.status).toBe(0);
@@ -78,12 +97,12 @@ describe('countrycite keys', () => {
     const json = JSON.parse(keys('list', '--json').stdout) as Record<string, unknown>[];
     expect(json[0]).not.toHaveProperty('hash');
 
-    const ok = await fetch(`${url}/api/sources`, { headers: { authorization: `Bearer ${key}` } });
+    const ok = await get(`${url}/api/sources`, key);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('ratelimit-limit')).toBe('120');
 
     expect(keys('revoke', id).stdout).toContain(`Revoked ${id}`);
-    const revoked = await fetch(`${url}/api/sources`, { headers: { authorization: `Bearer ${key}` } });
+    const revoked = await get(`${url}/api/sources`, key);
     expect(revoked.status).toBe(401);
 
     const unknown = keys('revoke', 'key_00000000');
