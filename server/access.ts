@@ -7,7 +7,10 @@
  *    anonymous rate to 0, and keyless requests then get a 401 that says how to get a key;
  *  - a wrong or revoked key is a 401, never a silent fall-back to anonymous, so a client notices;
  *  - over the limit is a 429 with Retry-After (seconds) and RateLimit-* headers on every answer.
- * The web UI renders on the server through the same search service, so it never needs a key.
+ * The web UI renders on the server through the same search service, so it never needs a key; its own
+ * scripts (the exhibit cart) call the API from the page, and the browser marks those requests
+ * `Sec-Fetch-Site: same-origin`: they need no key either and count per address at WEB_PAGE_PER_MINUTE (or
+ * the anonymous rate when higher). A client that forges the header gets what the open web UI gives anyone.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -26,7 +29,12 @@ export interface AccessPolicy {
   trustProxy: boolean;
 }
 
-export type Consumer = { kind: 'key'; id: string; name: string } | { kind: 'anonymous'; address: string };
+export type Consumer =
+  | { kind: 'key'; id: string; name: string }
+  | { kind: 'anonymous' | 'web-page'; address: string };
+
+/** Requests a minute per address from the web UI's own scripts: a person working in the page. */
+export const WEB_PAGE_PER_MINUTE = 120;
 
 const WINDOW_SECONDS = 60;
 
@@ -95,6 +103,9 @@ export function apiAccess(
       }
       consumer = { kind: 'key', id: check.record.id, name: check.record.name };
       points = check.record.ratePerMinute ?? policy.keyPerMinute;
+    } else if (c.req.header('sec-fetch-site') === 'same-origin') {
+      consumer = { kind: 'web-page', address: clientAddress(c, policy.trustProxy) };
+      points = Math.max(WEB_PAGE_PER_MINUTE, policy.anonymousPerMinute);
     } else {
       if (policy.anonymousPerMinute <= 0) {
         c.header('WWW-Authenticate', 'Bearer realm="countrycite"');
@@ -109,7 +120,7 @@ export function apiAccess(
       points = policy.anonymousPerMinute;
     }
 
-    const bucket = consumer.kind === 'key' ? `key:${consumer.id}` : `ip:${consumer.address}`;
+    const bucket = consumer.kind === 'key' ? `key:${consumer.id}` : `${consumer.kind}:${consumer.address}`;
     let state: RateLimiterRes;
     let allowed = true;
     try {
@@ -131,7 +142,9 @@ export function apiAccess(
         detail:
           consumer.kind === 'key'
             ? `The key ${consumer.name} (${consumer.id}) may make ${points} requests a minute. Try again in ${resetSeconds} s, or ask the operator for a higher rate.`
-            : `Requests without an API key are limited to ${points} a minute per address. Try again in ${resetSeconds} s, or use an API key ("Authorization: Bearer <key>") for a higher limit.`,
+            : consumer.kind === 'web-page'
+              ? `The page may make ${points} requests a minute to the API. Try again in ${resetSeconds} s.`
+              : `Requests without an API key are limited to ${points} a minute per address. Try again in ${resetSeconds} s, or use an API key ("Authorization: Bearer <key>") for a higher limit.`,
       });
     }
     c.set('consumer', consumer);

@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps) {
       '/api/*',
       cors({
         origin: origins.includes('*') ? '*' : origins,
-        allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
         allowHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
         exposeHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
         maxAge: 600,
@@ -166,6 +166,8 @@ export function createApp(deps: AppDeps) {
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
+    // Every /api route accepts a key, and answers 401 or 429 as API_ERRORS describes, whoever defined it.
+    security: API_SECURITY,
     info: {
       title: 'CountryCite API',
       version: deps.version ?? '0.0.0',

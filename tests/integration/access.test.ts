@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRegistry } from '../../core/sources.ts';
 import { awaitTask } from '../../indexer/indexer.ts';
-import type { AccessPolicy } from '../../server/access.ts';
+import { type AccessPolicy, WEB_PAGE_PER_MINUTE } from '../../server/access.ts';
 import { type AppDeps, createApp } from '../../server/app.ts';
 import { KeyStore } from '../../server/keys.ts';
 import type { SearchResponse } from '../../server/schemas.ts';
@@ -98,6 +98,18 @@ describe('API keys', () => {
     expect(response.status).toBe(503);
     expect((await problemOf(response)).detail).toMatch(/cannot read its API keys/);
     await rm(damaged.file, { force: true });
+  });
+
+  it('let the web UI’s own scripts in without a key, at the web page rate', async () => {
+    const app = appWith({ anonymousPerMinute: 0 });
+    const page = { headers: { 'sec-fetch-site': 'same-origin' } };
+    const response = await app.request('/api/search?q=police', page);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('ratelimit-limit')).toBe(String(WEB_PAGE_PER_MINUTE));
+    const elsewhere = await app.request('/api/search?q=police', {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(elsewhere.status).toBe(401);
   });
 
   it('leave the same-origin web UI, the health check and the API description open', async () => {
