@@ -8,7 +8,7 @@ import { countryByCode } from '../core/countries.ts';
 import type { Source } from '../core/sources.ts';
 import { HttpProblem } from './problem.ts';
 import type { CountrySummary, SourceProfile } from './schemas.ts';
-import { engineCall, type SearchDeps } from './search.ts';
+import { engineCall, parseIndexed, type SearchDeps } from './search.ts';
 
 const DocumentCounts = Document.pick({
   source: true,
@@ -32,17 +32,7 @@ async function documentCounts(deps: SearchDeps): Promise<DocumentCounts[]> {
         offset,
       }),
     );
-    for (const raw of page.results) {
-      const parsed = DocumentCounts.safeParse(raw);
-      if (!parsed.success) {
-        throw new HttpProblem(
-          500,
-          'Index out of date',
-          `The documents index holds a record that does not match the current data contract (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}). Re-index with "countrycite index --force".`,
-        );
-      }
-      all.push(parsed.data);
-    }
+    for (const raw of page.results) all.push(parseIndexed(DocumentCounts, raw, 'a document record'));
     if (offset + PAGE >= page.total) return all;
   }
 }

@@ -98,18 +98,24 @@ export function markMatches(text: string, positions: readonly { start: number; l
   return out + bytes.subarray(at).toString('utf8');
 }
 
-/** Meilisearch output is checked against the contract before we rely on it. */
-function parsePassage(raw: unknown): Passage {
-  const parsed = Passage.safeParse(raw);
+/**
+ * Meilisearch output is checked against the contract before we rely on it; a record that does not fit is
+ * an index written by an older version, and the problem says how to fix it.
+ */
+export function parseIndexed<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     throw new HttpProblem(
       500,
       'Index out of date',
-      `The search index holds a passage that does not match the current data contract (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}). Re-index with "countrycite index --force".`,
+      `The search index holds ${what} that does not match the current data contract (${issue?.path.join('.')}: ${issue?.message}). Re-index with "countrycite index --force".`,
     );
   }
   return parsed.data;
 }
+
+const parsePassage = (raw: unknown): Passage => parseIndexed(Passage, raw, 'a passage');
 
 export function editionLabel(passage: Pick<Passage, 'edition' | 'latest' | 'supersededBy'>): string {
   if (passage.latest) return `${passage.edition} edition (latest)`;

@@ -263,20 +263,15 @@ function SearchForm(props: { query: Partial<SearchQuery>; facets: Facets }) {
                 options={f.elements.map((t) => ({ value: t.id, label: t.label }))}
               />
             ) : null}
-            <Select
-              label="Editions from"
-              name="editionFrom"
-              selected={query.editionFrom === undefined ? undefined : String(query.editionFrom)}
-              empty="Any"
-              options={f.editions.map((e) => ({ value: String(e), label: String(e) }))}
-            />
-            <Select
-              label="to"
-              name="editionTo"
-              selected={query.editionTo === undefined ? undefined : String(query.editionTo)}
-              empty="Any"
-              options={f.editions.map((e) => ({ value: String(e), label: String(e) }))}
-            />
+            {(['editionFrom', 'editionTo'] as const).map((name) => (
+              <Select
+                label={name === 'editionFrom' ? 'Editions from' : 'to'}
+                name={name}
+                selected={query[name] === undefined ? undefined : String(query[name])}
+                empty="Any"
+                options={f.editions.map((e) => ({ value: String(e), label: String(e) }))}
+              />
+            ))}
             <Select
               label="Order"
               name="sort"
