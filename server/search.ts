@@ -291,11 +291,6 @@ export function filterGroups(query: SearchQuery, deps: SearchDeps): Partial<Reco
   return groups;
 }
 
-/** The filter for the existing contract's callers: every group, as one list (AND). */
-export function buildFilter(query: SearchQuery, deps: SearchDeps): string[] {
-  return Object.values(filterGroups(query, deps));
-}
-
 function sortOf(query: SearchQuery): string[] | undefined {
   const words = query.q.trim() !== '';
   // Without words there is nothing to rank: report order, newest edition first unless asked otherwise.
