@@ -37,6 +37,11 @@ const taxonomyOf = (deps: SearchDeps): Taxonomy => deps.taxonomy ?? loadTaxonomy
 
 const SNIPPET_WORDS = 40;
 
+/** Meilisearch considers the first 10 terms of a query. */
+const MAX_QUERY_WORDS = 10;
+/** Words whose other forms are counted, rarest first. */
+const MAX_FORM_GUESSES = 3;
+
 /**
  * When not every query word matches, drop the most common words first (Meilisearch's `frequency`), not the
  * last ones typed (`last`, the default): "forced gang recruitment of children" keeps "recruitment" rather
@@ -539,15 +544,20 @@ export async function searchPassages(
   const tokens = queryTokens(query.q);
   // Stop words are ignored by Meilisearch anyway; counting them would only say no passage "contains" them.
   const isStopWord = (w: string) => STOP_WORDS.has(w.toLowerCase());
+  // Meilisearch reads only the first 10 words of a query, so counting more would be work for nothing.
   const free = [
     ...new Set(tokens.filter((t) => t.kind === 'word' && !isStopWord(t.text)).map((t) => t.text)),
-  ];
+  ].slice(0, MAX_QUERY_WORDS);
   let plan = searchPlan(deps, query, groups);
   let rewrite: QueryPlan | null = null;
   if (free.length) {
     const universe = Object.values(groups);
     const counts = await passageCounts(deps, free, universe);
-    const rareOrMissing = free.filter((w) => (counts.get(w) ?? 0) < RARE_BELOW);
+    // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
+    const rareOrMissing = free
+      .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
+      .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
+      .slice(0, MAX_FORM_GUESSES);
     const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
     const formCounts = forms.length ? await passageCounts(deps, forms, universe, true) : new Map();
     const planned = planQuery(tokens, counts, formCounts, isStopWord);

@@ -225,6 +225,13 @@ describe('query syntax', () => {
     expect(second.hits.map((h) => h.id)).toEqual(result.hits.slice(1, 3).map((h) => h.id));
   });
 
+  it('counts only the words Meilisearch reads, however long the query', async () => {
+    const words = Array.from({ length: 150 }, (_, i) => `zq${i.toString(36)}x`);
+    const result = await search(`q=${encodeURIComponent(['police', ...words].join(' '))}&latest=false`);
+    // The first ten words are counted (nine unknown ones left out); the rest are searched as typed.
+    expect(result.rewrite?.ignored).toHaveLength(9);
+  });
+
   it('allows no typo in a number', async () => {
     expect((await search('q=48213&latest=false')).hits).toHaveLength(1);
     expect((await search('q=48218&latest=false')).hits).toHaveLength(0);
