@@ -366,10 +366,18 @@ function HitCard(props: { hit: Hit }) {
   );
 }
 
-function pageLink(c: Context, offset: number): string {
+/** This page's URL with some parameters set (or removed, for null). */
+function linkWith(c: Context, changes: Record<string, string | null>): string {
   const url = new URL(c.req.url);
-  url.searchParams.set('offset', String(offset));
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+  }
   return `${url.pathname}${url.search}`;
+}
+
+function pageLink(c: Context, offset: number): string {
+  return linkWith(c, { offset: String(offset) });
 }
 
 const quote = (w: string) => `“${w}”`;
@@ -448,7 +456,17 @@ function Results(props: { c: Context; result: SearchResponse }) {
           : 'No passage matches. Try fewer words or other filters.'}
       </p>
       {result.rewrite ? <RewriteNotice rewrite={result.rewrite} /> : null}
-      {result.editions.notice ? <p class="notice">{result.editions.notice}</p> : null}
+      {result.editions.notice ? (
+        <p class="notice">
+          {result.editions.notice}
+          {result.editions.olderEditionHits > 0 && !result.editions.showingHistorical ? (
+            <>
+              {' '}
+              <a href={linkWith(c, { latest: 'false', offset: null })}>Include older editions</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <div class="layout">
         <ol class="results">
           {result.hits.map((hit) => (

@@ -65,6 +65,16 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     await context.close();
   });
 
+  it('offers the older editions in one click when they hold more matches', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/?q=journalists&country=HN`);
+    await expect(page.locator('li.hit .badge.latest').count()).resolves.toBeGreaterThan(0);
+    const link = page.locator('.notice a', { hasText: 'Include older editions' });
+    await Promise.all([page.waitForURL(/latest=false/), link.click()]);
+    await expect(page.locator('li.hit .badge.historical').count()).resolves.toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('shows crawled markup as text and runs none of it', async () => {
     const page = await browser.newPage();
     const dialogs: string[] = [];
