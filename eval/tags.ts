@@ -1,10 +1,10 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * set (labels.jsonl) and two held-out sets (holdout-1.jsonl, holdout-2.jsonl). Each passage is found in
+ * sets (labels.jsonl, holdout-1.jsonl, holdout-2.jsonl) and the locked test set (holdout-3.jsonl). Each passage is found in
  * ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged exactly as the
  * indexer tags it.
  *
- *   npm run eval:tags [-- --errors] [-- --strict] [-- --set labels|holdout-1|holdout-2] [-- --corpus <dir>]
+ *   npm run eval:tags [-- --errors] [-- --strict] [-- --set labels|holdout-1|holdout-2|holdout-3] [-- --corpus <dir>]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +27,11 @@ export const LABEL_SETS = {
   },
   'holdout-2': {
     file: fileURLToPath(new URL('./holdout-2.jsonl', import.meta.url)),
-    description: 'held-out set 2: never used for development',
+    description: 'held-out set 2: measured blind once, then used for development',
+  },
+  'holdout-3': {
+    file: fileURLToPath(new URL('./holdout-3.jsonl', import.meta.url)),
+    description: 'locked test set: labelled for grounds before any rule change, never used for development',
   },
 } as const;
 type LabelSet = keyof typeof LABEL_SETS;
@@ -46,7 +50,8 @@ const Label = z.strictObject({
   /** First 16 hex digits of the sha256 of the passage's normalised text. */
   sha: z.string().regex(/^[a-f0-9]{16}$/),
   grounds: z.array(z.enum(GROUNDS)),
-  topics: z.array(z.string()),
+  /** Absent in a set labelled for grounds only (holdout-3): its topics are not scored. */
+  topics: z.array(z.string()).optional(),
 });
 export type Label = z.infer<typeof Label>;
 
@@ -94,8 +99,20 @@ export interface Evaluation {
 const sameSection = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((h, i) => h === b[i]);
 
+/** A report as the indexer reads it: extracted with the indexer's own extractor, then outlined. */
+export async function readReport(corpus: string, file: string): Promise<ReturnType<typeof outline>> {
+  const format = file.endsWith('.pdf') ? 'pdf' : file.endsWith('.html') ? 'html' : 'text';
+  return outline((await extract(format, readFileSync(path.join(corpus, file)))).blocks);
+}
+
+/** The first 16 hex digits of the sha256 of a passage's normalised text: a label's `sha`. */
+export const passageSha = (text: string) => sha256Hex(normalizeForId(text)).slice(0, 16);
+
 /** The labelled words, found in the paragraph of that section that contains them. */
-function locate(label: Label, paragraphs: ReturnType<typeof outline>): string {
+export function locate(
+  label: Pick<Label, 'section' | 'start' | 'end' | 'words'>,
+  paragraphs: ReturnType<typeof outline>,
+): string {
   for (const p of paragraphs) {
     if (!sameSection(p.sectionPath, label.section)) continue;
     const start = p.text.indexOf(label.start);
@@ -123,8 +140,7 @@ export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels(
   for (const label of labels) {
     let paragraphs = files.get(label.file);
     if (!paragraphs) {
-      const format = label.file.endsWith('.pdf') ? 'pdf' : label.file.endsWith('.html') ? 'html' : 'text';
-      paragraphs = outline((await extract(format, readFileSync(path.join(corpus, label.file)))).blocks);
+      paragraphs = await readReport(corpus, label.file);
       files.set(label.file, paragraphs);
     }
     const text = locate(label, paragraphs);
@@ -132,7 +148,7 @@ export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels(
       unresolved.push({ label, reason: 'no passage in that section starts and ends with those words' });
       continue;
     }
-    if (sha256Hex(normalizeForId(text)).slice(0, 16) !== label.sha) {
+    if (passageSha(text) !== label.sha) {
       unresolved.push({ label, reason: 'the words between start and end differ from the labelled passage' });
       continue;
     }
@@ -145,9 +161,10 @@ export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels(
 
   const scores: TagScore[] = [];
   const disagreements: Disagreement[] = [];
+  const topicsLabelled = labels.every((l) => l.topics);
   const axes = [
     ['ground', taxonomy.grounds.map((g) => g.id)],
-    ['topic', taxonomy.topics.map((t) => t.id)],
+    ['topic', topicsLabelled ? taxonomy.topics.map((t) => t.id) : []],
   ] as const;
   for (const [axis, ids] of axes) {
     for (const tag of ids) {
@@ -157,7 +174,7 @@ export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels(
       for (const label of labels) {
         const p = predicted.get(label.id);
         if (!p) continue;
-        const expected = (axis === 'ground' ? label.grounds : label.topics) as string[];
+        const expected: readonly string[] = (axis === 'ground' ? label.grounds : label.topics) ?? [];
         const terms = (axis === 'ground' ? p.grounds : p.topics).get(tag);
         const wanted = expected.includes(tag);
         if (terms && wanted) tp++;
