@@ -16,12 +16,27 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { sha256Hex } from '../core/ids.ts';
 import { splitLongParagraph } from '../indexer/passages.ts';
-import { DEFAULT_CORPUS, LABEL_SETS, loadLabels, locate, passageSha, readReport } from './tags.ts';
+import {
+  DEFAULT_CORPUS,
+  LABEL_SETS,
+  type LabelSet,
+  loadLabels,
+  locate,
+  passageSha,
+  readReport,
+} from './tags.ts';
 
 /** Shorter passages are headings, titles and table fragments, not prose that evidence can be read from. */
 export const MIN_WORDS = 12;
-/** A set's ids: p<ID_BASE + rank * reports + report index>, so an id says where in the draw it came from. */
-const ID_BASE = 4000;
+/**
+ * The sets drawn by this script. A set's ids are p<firstId + rank * reports + report index>, so an id says
+ * where in the draw it came from; `leavesOut` are the sets that existed when it was drawn, whose passages
+ * it never draws (a later set does not change an earlier draw).
+ */
+export const DRAWS: Record<string, { firstId: number; leavesOut: readonly LabelSet[] }> = {
+  'holdout-3': { firstId: 4000, leavesOut: ['labels', 'holdout-1', 'holdout-2'] },
+  'random-dev': { firstId: 5000, leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3'] },
+};
 
 const Manifest = z.array(z.looseObject({ path: z.string(), source_slug: z.string() }));
 
@@ -60,19 +75,19 @@ export async function draw(options: {
   from: number;
   perReport: number;
   corpus?: string;
-  /** The set being drawn: the passages of every other labelled set are left out before shuffling. */
+  /** The set being drawn (one of DRAWS); its name seeds the shuffles. */
   set: string;
 }): Promise<Drawn[]> {
   const corpus = options.corpus ?? DEFAULT_CORPUS;
+  const plan = DRAWS[options.set];
+  if (!plan) throw new Error(`--set ${options.set}: not a drawn set; add it to DRAWS in eval/sample.ts`);
   const manifest = Manifest.parse(JSON.parse(readFileSync(path.join(corpus, 'manifest.json'), 'utf8')));
   const reports = manifest
     .filter((m) => m.source_slug === 'us-dos-hrr')
     .map((m) => m.path)
     .sort();
   const taken = new Set(
-    Object.entries(LABEL_SETS)
-      .filter(([name]) => name !== options.set)
-      .flatMap(([, s]) => loadLabels(s.file).map((l) => l.sha)),
+    plan.leavesOut.flatMap((name) => loadLabels(LABEL_SETS[name].file).map((l) => l.sha)),
   );
   // Each report's candidates depend only on the corpus and the other sets, never on what was drawn, so
   // ranks [from, from + perReport) are the same passages whichever batches were drawn before.
@@ -108,7 +123,7 @@ export async function draw(options: {
   for (const [index, order] of orders.entries()) {
     for (let rank = options.from; rank < options.from + options.perReport && rank < order.length; rank++) {
       const c = order[rank] as Omit<Drawn, 'id'>;
-      if (!earlier.has(c.sha)) result.push({ id: `p${ID_BASE + rank * reports.length + index}`, ...c });
+      if (!earlier.has(c.sha)) result.push({ id: `p${plan.firstId + rank * reports.length + index}`, ...c });
     }
     for (const c of order) earlier.add(c.sha);
   }

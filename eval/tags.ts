@@ -29,12 +29,16 @@ export const LABEL_SETS = {
     file: fileURLToPath(new URL('./holdout-2.jsonl', import.meta.url)),
     description: 'held-out set 2: measured blind once, then used for development',
   },
+  'random-dev': {
+    file: fileURLToPath(new URL('./random-dev.jsonl', import.meta.url)),
+    description: 'development set: random passages labelled for grounds, the ground model learns from it',
+  },
   'holdout-3': {
     file: fileURLToPath(new URL('./holdout-3.jsonl', import.meta.url)),
     description: 'locked test set: labelled for grounds before any rule change, never used for development',
   },
 } as const;
-type LabelSet = keyof typeof LABEL_SETS;
+export type LabelSet = keyof typeof LABEL_SETS;
 export const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 export const TARGETS = { precision: 0.9, recall: 0.85 } as const;
 
@@ -127,16 +131,19 @@ export function locate(
   return '';
 }
 
-export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels()): Promise<Evaluation> {
-  const taxonomy = loadTaxonomy();
-  const tagger = new Tagger(taxonomy);
+export interface Resolved {
+  label: Label;
+  text: string;
+}
+
+/** Finds every labelled passage in the corpus; the ones whose locator no longer resolves are listed. */
+export async function resolveLabels(
+  corpus: string,
+  labels: readonly Label[],
+): Promise<{ resolved: Resolved[]; unresolved: Evaluation['unresolved'] }> {
   const files = new Map<string, ReturnType<typeof outline>>();
+  const resolved: Resolved[] = [];
   const unresolved: Evaluation['unresolved'] = [];
-  const predicted = new Map<
-    string,
-    { text: string; grounds: Map<string, string[]>; topics: Map<string, string[]> }
-  >();
-  const tagged: Evaluation['tagged'] = [];
   for (const label of labels) {
     let paragraphs = files.get(label.file);
     if (!paragraphs) {
@@ -144,14 +151,28 @@ export async function evaluateTags(corpus = DEFAULT_CORPUS, labels = loadLabels(
       files.set(label.file, paragraphs);
     }
     const text = locate(label, paragraphs);
-    if (!text) {
+    if (!text)
       unresolved.push({ label, reason: 'no passage in that section starts and ends with those words' });
-      continue;
-    }
-    if (passageSha(text) !== label.sha) {
+    else if (passageSha(text) !== label.sha)
       unresolved.push({ label, reason: 'the words between start and end differ from the labelled passage' });
-      continue;
-    }
+    else resolved.push({ label, text });
+  }
+  return { resolved, unresolved };
+}
+
+export async function evaluateTags(
+  corpus = DEFAULT_CORPUS,
+  labels = loadLabels(),
+  tagger = new Tagger(loadTaxonomy()),
+): Promise<Evaluation> {
+  const taxonomy = loadTaxonomy();
+  const { resolved, unresolved } = await resolveLabels(corpus, labels);
+  const predicted = new Map<
+    string,
+    { text: string; grounds: Map<string, string[]>; topics: Map<string, string[]> }
+  >();
+  const tagged: Evaluation['tagged'] = [];
+  for (const { label, text } of resolved) {
     const matches = tagger.tag(text, label.section);
     tagged.push({ label, text, matches });
     const byAxis = (axis: string) =>
