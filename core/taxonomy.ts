@@ -2,7 +2,6 @@
  * The taxonomy is data (core/taxonomy.yaml): protected grounds, topics and legal elements, each with the terms
  * that produce it. The indexer tags with it and the search settings generate synonyms from it.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { GROUNDS } from './contract.ts';
@@ -77,12 +76,6 @@ const TaggingRules = z.strictObject({
     .optional(),
   pointers: z.array(Pattern).default([]),
   /**
-   * Words of harm, discrimination, protection and law ("arrested", "discriminated", "criminalized"): a
-   * ground's term in a sentence with one of these is evidence rather than a mention, which the learned
-   * ground model weighs.
-   */
-  evidence: TermList.default([]),
-  /**
    * Capitalised words that make the names before them a place ("Kachin State", "Karen, Kachin, and Shan
    * States", "Kurdistan Region"): a term in a place name does not count. Matched case-sensitively.
    */
@@ -111,7 +104,6 @@ export const Taxonomy = z
       absence: [],
       pointers: [],
       ignore: [],
-      evidence: [],
       places: [],
     }),
     grounds: z.array(TagDefinition),
@@ -153,48 +145,4 @@ export function loadTaxonomy(file = TAXONOMY_FILE): Taxonomy {
   const taxonomy = parseYamlFile(file, Taxonomy);
   if (file === TAXONOMY_FILE) cached = taxonomy;
   return taxonomy;
-}
-
-/**
- * The learned ground model (core/ground-model.json, written by `npm run eval:train`): for every ground a
- * logistic regression over the rules' findings, the passage's words and word pairs and its headings, and
- * the probability at which the ground is given. Trained on the development sets only (eval/README.md).
- */
-export const GroundModel = z.strictObject({
-  description: z.string(),
-  trainedOn: z.strictObject({
-    sets: z.array(z.string()).min(1),
-    passages: z.number().int().positive(),
-    /** sha256 of taxonomy.yaml when trained: the features are the rules' findings, so a rule change needs a retrain. */
-    taxonomySha256: z.string().regex(/^[a-f0-9]{64}$/),
-  }),
-  grounds: z.record(
-    z.enum(GROUNDS),
-    z.strictObject({
-      bias: z.number(),
-      threshold: z.number().min(0).max(1),
-      weights: z.record(z.string(), z.number()),
-    }),
-  ),
-});
-export type GroundModel = z.infer<typeof GroundModel>;
-
-export const GROUND_MODEL_FILE = fileURLToPath(new URL('./ground-model.json', import.meta.url));
-
-let cachedModel: GroundModel | null | undefined;
-
-/** The ground model, or null when none has been trained (the tagger then gives grounds by its rules alone). */
-export function loadGroundModel(file = GROUND_MODEL_FILE): GroundModel | null {
-  if (file === GROUND_MODEL_FILE && cachedModel !== undefined) return cachedModel;
-  let model: GroundModel | null = null;
-  if (existsSync(file)) {
-    const parsed = GroundModel.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success)
-      throw new Error(
-        `${file} is not a valid ground model (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); retrain it with npm run eval:train`,
-      );
-    model = parsed.data;
-  }
-  if (file === GROUND_MODEL_FILE) cachedModel = model;
-  return model;
 }

@@ -4,63 +4,16 @@
  * match does not count inside an excluded phrase ("presidential race"), inside an absence statement
  * ("There were no reports of religious discrimination"), inside a boilerplate list of protected
  * characteristics ("based on race, sex, religion, disability, …") or in a sentence that only describes a
- * population ("The Jewish community numbered fewer than 100"). A heading can give its tag to the passages
- * beneath it ("§ Women"), unless the passage only reports an absence; a passage that only points to
- * another report gets no tags.
+ * population ("The Jewish community numbered fewer than 100") or inside a place name ("Kachin State"). Some
+ * terms count only next to words of harm ("arrested journalists", not "journalists reported"). A heading
+ * can give its tag to the passages beneath it ("§ Women"), unless the passage only reports an absence; a
+ * passage that only points to another report gets no tags.
  */
 import type { TagAxis, TagMatch } from '../core/contract.ts';
-import {
-  type GroundModel,
-  loadGroundModel,
-  type TagDefinition,
-  type TaggingRules,
-  type Taxonomy,
-} from '../core/taxonomy.ts';
+import type { TagDefinition, TaggingRules, Taxonomy } from '../core/taxonomy.ts';
 import { sentenceSpans } from './sentences.ts';
 
 type Span = [number, number];
-
-/** A tag the rules give, with how it was found: the learned model reads these as features. */
-export interface RuleTag extends TagMatch {
-  requires: TagAxis | undefined;
-  /** Distinct terms found in the words of the passage (not counting a heading). */
-  fromText: number;
-  heading: string | null;
-  /** A term stands in a sentence that reports harm, discrimination, protection or a law. */
-  inCuedSentence: boolean;
-  /**
-   * Where a harm word stands next to a term: before it ("arrested journalists", "discrimination against
-   * Muslims"), after it in the passive or as what the group suffered ("Rohingya were detained", "women
-   * faced violence"), or after it as what the group did ("Islamic extremists killed").
-   */
-  roles: Set<CueRole>;
-}
-
-export type CueRole = 'cue before' | 'cue after, suffered' | 'cue after, did';
-
-export interface Analysis {
-  rules: RuleTag[];
-  /** What the model reads from every passage: its words and word pairs, its headings, the rules' topics. */
-  features: Set<string>;
-  /** How a feature reads to a user, for the ones that appear in the passage ("arrested journalists", "§ Women"). */
-  display: Map<string, string>;
-}
-
-export interface GroundScore {
-  tag: string;
-  probability: number;
-  threshold: number;
-  terms: string[];
-}
-
-/** How many of the model's strongest words a tag lists beside the rule's terms. */
-const MODEL_CUES = 3;
-
-/** How many words either side of a term a harm word may stand to be read as about the term's group. */
-const CUE_WINDOW = 5;
-/** Words that make a harm word after a group's name something the group suffered, not did. */
-const SUFFERED =
-  /\b(?:was|were|been|being|is|are|faced|faces|face|suffered|suffer|experienced|endured|remained|continued to face|subject(?:ed)? to|victims? of|targets? of)\b/iu;
 
 const lastWords = (s: string, n: number) => s.split(/\s+/).filter(Boolean).slice(-n).join(' ');
 const firstWords = (s: string, n: number) => s.split(/\s+/).filter(Boolean).slice(0, n).join(' ');
@@ -143,14 +96,9 @@ export class Tagger {
   private readonly attributionSubject: RegExp | null;
   private readonly attributionAfter: RegExp | null;
   private readonly attributionBefore: RegExp | null;
-  private readonly evidence: RegExp | null;
   private readonly place: RegExp | null;
 
-  /** `model` decides the grounds from the rules' findings and the passage's words; null: rules alone. */
-  constructor(
-    taxonomy: Taxonomy,
-    private readonly model: GroundModel | null = loadGroundModel(),
-  ) {
+  constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
       axis,
       id: def.id,
@@ -183,7 +131,6 @@ export class Tagger {
     this.demographic = (rules.demographic?.patterns ?? []).map((p) => new RegExp(p, 'iu'));
     this.demographicUnless = (rules.demographic?.unless ?? []).map((p) => new RegExp(p, 'iu'));
     this.pointers = rules.pointers.map((p) => new RegExp(p, 'iu'));
-    this.evidence = rules.evidence.length ? alternation(rules.evidence) : null;
     // Case matters: "Kachin State" is a place, "the state arrested Kachin activists" is not.
     this.place = rules.places.length
       ? new RegExp(
@@ -232,53 +179,7 @@ export class Tagger {
 
   /** Tags for a passage; `sectionPath` lets headings such as "Women" contribute. */
   tag(text: string, sectionPath: readonly string[] = []): TagMatch[] {
-    const analysis = this.analyse(text, sectionPath);
-    if (!this.model) return analysis.rules.map(({ axis, tag, terms }) => ({ axis, tag, terms }));
-    const grounds = this.scoreGrounds(analysis).filter((g) => g.probability >= g.threshold);
-    const kept = new Set(grounds.map((g) => g.tag));
-    const result: TagMatch[] = grounds.map((g) => ({ axis: 'ground', tag: g.tag, terms: g.terms }));
-    for (const m of analysis.rules) {
-      if (m.axis === 'ground') continue;
-      // Nexus ties harm to a ground: it goes when the model drops every ground.
-      if (m.requires === 'ground' && kept.size === 0) continue;
-      result.push({ axis: m.axis, tag: m.tag, terms: m.terms });
-    }
-    return result;
-  }
-
-  /**
-   * The probability of every ground under the learned model, with the words that carry it: the rule's
-   * terms when the rule fired, then the passage's n-grams and headings that weigh most for the ground.
-   */
-  scoreGrounds(analysis: Analysis): GroundScore[] {
-    const model = this.model;
-    if (!model) return [];
-    const scores: GroundScore[] = [];
-    for (const [tag, ground] of Object.entries(model.grounds)) {
-      const features = groundFeatures(analysis, tag);
-      let z = ground.bias;
-      const contributions: [string, number][] = [];
-      for (const f of features) {
-        const w = ground.weights[f];
-        if (w === undefined) continue;
-        z += w;
-        if (w > 0 && analysis.display.has(f)) contributions.push([f, w]);
-      }
-      const rule = analysis.rules.find((m) => m.axis === 'ground' && m.tag === tag);
-      const cues = contributions
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, MODEL_CUES)
-        .map(([f]) => analysis.display.get(f) ?? f);
-      const terms = [...new Set([...(rule?.terms ?? []), ...cues])];
-      scores.push({ tag, probability: 1 / (1 + Math.exp(-z)), threshold: ground.threshold, terms });
-    }
-    return scores.filter((s) => s.terms.length > 0 || s.probability < s.threshold);
-  }
-
-  /** The rules' tags, with what the learned model reads from a passage: its words, headings and rule cues. */
-  analyse(text: string, sectionPath: readonly string[] = []): Analysis {
-    const empty: Analysis = { rules: [], features: new Set(), display: new Map() };
-    if (this.pointers.some((p) => p.test(text.trim()))) return empty;
+    if (this.pointers.some((p) => p.test(text.trim()))) return [];
     // A run-in label ("Restrictions of Freedom of Expression, …: ") is the passage's heading, not its words.
     const label = sectionPath.at(-1);
     const labelEnd = label && text.startsWith(label) ? /^\s?:/.exec(text.slice(label.length)) : null;
@@ -291,20 +192,12 @@ export class Tagger {
       [...text.matchAll(p)].map((m): Span => [m.index, m.index + m[0].length]),
     );
     // A sentence says something when an absence statement or a population figure is not all it is.
-    const saying = sentences.filter(([a, b]) => {
+    const substantive = sentences.some(([a, b]) => {
       if (inside(demographic, a, b)) return false;
       const covered = negated
         .filter(([x, y]) => x < b && y > a)
         .reduce((n, [x, y]) => n + Math.min(y, b) - Math.max(x, a), 0);
       return covered < (b - a) * 0.5;
-    });
-    const substantive = saying.length > 0;
-    // Sentences that report harm, discrimination, protection or a law about a group: where a ground's
-    // term is evidence rather than a mention.
-    const cued = saying.filter(([a, b]) => {
-      if (!this.evidence) return false;
-      this.evidence.lastIndex = 0;
-      return this.evidence.test(text.slice(Math.max(a, bodyStart), b));
     });
     const counts = (tag: CompiledTag, start: number, end: number, excluded: readonly Span[]) =>
       start >= bodyStart &&
@@ -318,25 +211,15 @@ export class Tagger {
       !(tag.negatable && inside(negated, start, end)) &&
       (tag.properNames || !inProperName(text, start, sentences));
 
-    const result: RuleTag[] = [];
+    const result: TagMatch[] = [];
     for (const tag of this.tags) {
       if (this.isUnder(tag.notUnder, sectionPath)) continue;
       const excluded: Span[] = [];
       if (tag.exclude)
         for (const m of text.matchAll(tag.exclude)) excluded.push([m.index, m.index + m[0].length]);
       const terms = new Set<string>();
-      let inCuedSentence = false;
-      const roles = new Set<CueRole>();
-      const add = (m: RegExpMatchArray & { index: number }) => {
-        terms.add(normalizeTerm(m[0]));
-        const sentence = cued.find(([a, b]) => m.index >= a && m.index < b);
-        if (!sentence) return;
-        inCuedSentence = true;
-        if (tag.axis === 'ground')
-          for (const role of this.cueRoles(text, sentence, m.index, m.index + m[0].length)) roles.add(role);
-      };
       for (const m of text.matchAll(tag.pattern)) {
-        if (counts(tag, m.index, m.index + m[0].length, excluded)) add(m);
+        if (counts(tag, m.index, m.index + m[0].length, excluded)) terms.add(normalizeTerm(m[0]));
       }
       for (const { pattern, near, within, unless, notUnder } of tag.contextual) {
         if (this.isUnder(notUnder, sectionPath)) continue;
@@ -362,44 +245,20 @@ export class Tagger {
           }
           near.lastIndex = 0;
           if (!near.test(context)) continue;
-          if (counts(tag, m.index, m.index + m[0].length, excluded)) add(m);
+          if (counts(tag, m.index, m.index + m[0].length, excluded)) terms.add(normalizeTerm(m[0]));
         }
       }
-      const fromText = terms.size;
-      const heading = substantive ? this.sectionHeading(tag, sectionPath) : null;
-      if (heading) terms.add(`§ ${heading}`);
-      if (terms.size > 0)
-        result.push({
-          axis: tag.axis,
-          tag: tag.id,
-          terms: [...terms],
-          requires: tag.requires,
-          fromText,
-          heading,
-          inCuedSentence,
-          roles,
-        });
+      if (substantive) {
+        const heading = this.sectionHeading(tag, sectionPath);
+        if (heading) terms.add(`§ ${heading}`);
+      }
+      if (terms.size > 0) result.push({ axis: tag.axis, tag: tag.id, terms: [...terms] });
     }
     const axes = new Set(result.map((m) => m.axis));
-    const rules = result.filter((m) => !m.requires || axes.has(m.requires));
-    return { rules, ...passageFeatures(text.slice(bodyStart), sectionPath, substantive, rules) };
-  }
-
-  /** How the harm words of a sentence stand to a term within it (see `RuleTag.roles`). */
-  private cueRoles(text: string, [a, b]: Span, start: number, end: number): CueRole[] {
-    if (!this.evidence) return [];
-    const roles: CueRole[] = [];
-    const before = lastWords(text.slice(a, start), CUE_WINDOW);
-    this.evidence.lastIndex = 0;
-    if (this.evidence.test(before)) roles.push('cue before');
-    const after = firstWords(text.slice(end, b), CUE_WINDOW);
-    this.evidence.lastIndex = 0;
-    const cue = this.evidence.exec(after);
-    if (cue)
-      roles.push(
-        SUFFERED.test(after.slice(0, cue.index + cue[0].length)) ? 'cue after, suffered' : 'cue after, did',
-      );
-    return roles;
+    return result.filter((m) => {
+      const requires = this.tags.find((t) => t.axis === m.axis && t.id === m.tag)?.requires;
+      return !requires || axes.has(requires);
+    });
   }
 
   private sectionHeading(tag: CompiledTag, sectionPath: readonly string[]): string | null {
@@ -472,54 +331,6 @@ export class Tagger {
       this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(sentence))
     );
   }
-}
-
-const headingKey = (heading: string) => withoutLetter(heading).toLowerCase().replace(/\s+/g, ' ').trim();
-
-/** The features of a passage that do not depend on the ground. */
-function passageFeatures(
-  body: string,
-  sectionPath: readonly string[],
-  substantive: boolean,
-  rules: readonly RuleTag[],
-): Pick<Analysis, 'features' | 'display'> {
-  const features = new Set<string>();
-  const display = new Map<string, string>();
-  const words =
-    body
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
-  for (const [i, word] of words.entries()) {
-    display.set(`w:${word}`, word);
-    const next = words[i + 1];
-    if (next) display.set(`b:${word} ${next}`, `${word} ${next}`);
-  }
-  for (const heading of sectionPath) display.set(`s:${headingKey(heading)}`, `§ ${heading}`);
-  for (const f of display.keys()) features.add(f);
-  for (const m of rules) if (m.axis !== 'ground') features.add(`${m.axis}:${m.tag}`);
-  if (!substantive) features.add('absence');
-  return { features, display };
-}
-
-/** The passage's features plus how the rules found (or did not find) this ground and the others. */
-export function groundFeatures(analysis: Analysis, ground: string): Set<string> {
-  const features = new Set(analysis.features);
-  for (const m of analysis.rules) {
-    if (m.axis !== 'ground') continue;
-    if (m.tag !== ground) {
-      features.add(`other:${m.tag}`);
-      continue;
-    }
-    features.add('rule');
-    for (const term of m.terms) if (!term.startsWith('§ ')) features.add(`rule:${term}`);
-    if (m.heading) features.add(m.fromText ? 'rule:heading' : 'rule:heading only');
-    if (m.fromText) features.add(m.inCuedSentence ? 'rule:cued' : 'rule:uncued');
-    for (const role of m.roles) features.add(`rule:${role}`);
-    if (m.fromText && m.roles.size === 0) features.add('rule:no cue near');
-    if (m.fromText >= 2) features.add('rule:several terms');
-  }
-  return features;
 }
 
 /**

@@ -178,6 +178,67 @@ describe('tagger', () => {
     expect(ground(text, 'particular-social-group', section)?.terms).toEqual(['lgbtqi']);
   });
 
+  it('does not read a place name as a group', () => {
+    expect(ground('Most IDPs lived in Kachin State, Shan State, and Rakhine State.', 'race')).toBeUndefined();
+    expect(
+      ground('Villagers in Karen, Kachin, and Shan States were used as human shields.', 'race'),
+    ).toBeUndefined();
+    expect(ground('Soldiers arrested Kachin activists.', 'race')?.terms).toEqual(['kachin']);
+  });
+
+  it('counts event words and actors only where harm is done to them', () => {
+    // Protests and elections are events; clergy are often actors, not targets.
+    expect(ground('Workers held protests over unpaid wages.', 'political-opinion')).toBeUndefined();
+    expect(ground('Police dispersed protesters with tear gas.', 'political-opinion')?.terms).toEqual([
+      'protesters',
+    ]);
+    expect(ground('Municipal elections were held in May.', 'political-opinion')).toBeUndefined();
+    expect(
+      ground(
+        'Observers reported fraud and the intimidation of voters during the elections.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(expect.arrayContaining(['voters', 'elections']));
+    expect(ground('Religious leaders opposed the family planning programme.', 'religion')).toBeUndefined();
+    expect(ground('Police arrested religious leaders in March.', 'religion')?.terms).toEqual([
+      'religious leaders',
+    ]);
+  });
+
+  it('needs the harm next to a family, not anywhere in its sentence', () => {
+    expect(
+      ground('Security forces threatened family members of the exiled journalist.', 'particular-social-group')
+        ?.terms,
+    ).toEqual(['family members']);
+    expect(
+      ground(
+        'The law allowed family members and lawyers to visit persons detained for national security reasons.',
+        'particular-social-group',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('does not read the name of an organisation as the people it names', () => {
+    expect(
+      ground(
+        'Inmates relied on the Committee for the Defense of Political Prisoners for food.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    expect(ground('Authorities held political prisoners incommunicado.', 'political-opinion')?.terms).toEqual(
+      ['political prisoners'],
+    );
+  });
+
+  it('reads "reported no incidents" as an absence', () => {
+    expect(
+      ground(
+        'The Jewish population was approximately 1,500 persons. Jewish community representatives reported no antisemitic incidents.',
+        'religion',
+      ),
+    ).toBeUndefined();
+  });
+
   it('tags topics and legal elements', () => {
     expect(tag('Female genital mutilation/cutting (FGM/C) remained common.', 'topic', 'fgm')?.terms).toEqual(
       expect.arrayContaining(['female genital mutilation', 'fgm']),
