@@ -1,12 +1,12 @@
 /**
  * Draws passages for a labelled set at random, reproducibly, stratified by report: every report of the
  * State Department series gets its own seeded shuffle of its passages (as the indexer cuts them, at least
- * MIN_WORDS words, none already in another labelled set), and the set takes ranks [from, from + perReport)
+ * MIN_WORDS words, none from the sets drawn before it), and the set takes ranks [from, from + perReport)
  * of every shuffle. Drawing more later with a larger `from` extends the same random order, so a set can be
  * enlarged without changing what was drawn before. It writes locators with the passage text for labelling
  * — never tags: labels must come from reading the passage, not from the tagger.
  *
- *   npx tsx eval/sample.ts --set holdout-3 --from 0 --per-report 10 --out /tmp/batch.jsonl
+ *   npx tsx eval/sample.ts --set holdout-3 --from 0 --per-report 20 --out /tmp/batch.jsonl
  *
  * The seed is the set's name.
  */

@@ -1,10 +1,10 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * sets (labels.jsonl, holdout-1.jsonl, holdout-2.jsonl) and the locked test set (holdout-3.jsonl). Each passage is found in
- * ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged exactly as the
- * indexer tags it.
+ * sets (labels, holdout-1, holdout-2, random-dev) and the locked test set (holdout-3). Each passage is
+ * found in ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged
+ * exactly as the indexer tags it.
  *
- *   npm run eval:tags [-- --errors] [-- --strict] [-- --set labels|holdout-1|holdout-2|holdout-3] [-- --corpus <dir>]
+ *   npm run eval:tags [-- --errors] [-- --strict] [-- --set <name>] [-- --corpus <dir>]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { outline } from '../indexer/outline.ts';
 import { Tagger } from '../indexer/tag.ts';
 
 export const LABELS_FILE = fileURLToPath(new URL('./labels.jsonl', import.meta.url));
-/** The labelled sets: the one the rules were developed on, then two drawn and labelled after. */
+/** The labelled sets, in the order they were drawn; holdout-3 is the locked test set (eval/README.md). */
 export const LABEL_SETS = {
   labels: { file: LABELS_FILE, description: 'development set: the rules were tuned on it' },
   'holdout-1': {
