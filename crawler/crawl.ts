@@ -321,7 +321,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlReport> {
       );
       const verdict = policy.check(entry.url, USER_AGENT_TOKEN);
       if (!verdict.allowed) {
-        logger.info({ url: entry.url, reason: verdict.reason }, 'skipped by robots.txt');
+        // Counted in the summary; one line per URL only when asked for (LOG_LEVEL=debug).
+        logger.debug({ url: entry.url, reason: verdict.reason }, 'skipped by robots.txt');
         return { outcome: 'robots', fetched: false, message: verdict.reason };
       }
       if (entry.role === 'document' && dryRun) return { outcome: 'would-fetch', fetched: false };
@@ -472,6 +473,17 @@ function looksLikeHtml(body: Buffer): boolean {
   return /<[a-z!]/i.test(text);
 }
 
+/** A network error code in plain words. */
+function whyUnreachable(detail: string): string {
+  if (/ENOTFOUND|EAI_AGAIN/.test(detail)) return 'its name could not be looked up';
+  if (/ECONNREFUSED/.test(detail)) return 'the connection was refused';
+  if (/timed out|ETIMEDOUT|timeout/i.test(detail)) return 'it did not answer in time';
+  if (/ECONNRESET|socket/i.test(detail)) return 'the connection was cut';
+  const status = /HTTP (\d{3})/.exec(detail)?.[1];
+  if (status) return `its robots.txt answered HTTP ${status}`;
+  return 'the request failed';
+}
+
 function summarize(
   state: CrawlState,
   sources: Source[],
@@ -485,12 +497,12 @@ function summarize(
     const c = counts.get(source.id);
     const unreachable = new Map<string, string>();
     for (const r of state.listOutcome(source.id, 'robots', 1000)) {
-      const detail = /^robots\.txt unreachable \((.*?)\)/.exec(r.message ?? '')?.[1];
+      const detail = /^robots\.txt unreachable \((.*)\); nothing is fetched/.exec(r.message ?? '')?.[1];
       const origin = new URL(r.url).origin;
       if (detail && !unreachable.has(origin))
         unreachable.set(
           origin,
-          `${origin} could not be reached (${detail}), so nothing was fetched from it. Check the network connection; the next crawl will try again.`,
+          `${origin} could not be reached: ${whyUnreachable(detail)}, so nothing was fetched from it (${detail.replace(/^\S+robots\.txt: /, '')}). Check the network connection; the next crawl will try again.`,
         );
     }
     return {

@@ -187,7 +187,9 @@ describe('countrycite CLI', () => {
       expect(await waitFor(() => output.some((l) => l.includes('could not be reached')))).toBe(true);
       expect(output.join('\n')).toMatch(/The index is empty: crawling the sources/);
       expect(output.join('\n')).toMatch(
-        new RegExp(`127\\.0\\.0\\.1:${closedPort} could not be reached .*nothing was fetched from it`),
+        new RegExp(
+          `127\\.0\\.0\\.1:${closedPort} could not be reached: the connection was refused, so nothing was fetched from it`,
+        ),
       );
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);

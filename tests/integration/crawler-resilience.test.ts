@@ -212,8 +212,10 @@ describe('robots.txt and politeness', () => {
     expect(by.get('broken')?.skippedByRobots).toBe(1);
     expect(by.get('broken')?.newCaptures).toBe(0);
     expect(broken.requests.map((r) => r.path)).toEqual(['/robots.txt']);
-    expect(by.get('broken')?.unreachable[0]).toMatch(/could not be reached \(HTTP 503\)/);
-    expect(by.get('closed')?.unreachable[0]).toMatch(/could not be reached/);
+    expect(by.get('broken')?.unreachable[0]).toMatch(
+      /could not be reached: its robots.txt answered HTTP 503, so nothing was fetched from it \(HTTP 503\)/,
+    );
+    expect(by.get('closed')?.unreachable[0]).toMatch(/could not be reached: the connection was refused/);
     // Crawl-delay 0.3 s beats the configured 0: the gaps between requests to that host honour it.
     const at = parsed.requests.map((r) => r.at);
     for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(290);
