@@ -89,6 +89,19 @@ function printIndexReport(report: IndexReport): void {
   for (const u of report.unplaced) out(`  not indexed ${u.url}: ${u.reason}`);
 }
 
+/** Starts the search engine, indexes the archive with progress, reports, and stops the engine again. */
+async function indexArchiveNow(
+  ctx: Context,
+  mode: { force?: boolean; rebuild?: boolean } = {},
+): Promise<void> {
+  const engine = await startEngine(ctx);
+  try {
+    printIndexReport(await indexWithProgress(ctx, engine, mode));
+  } finally {
+    await engine.stop();
+  }
+}
+
 function failedByReason(failed: SourceSummary['failed']): string {
   return Object.entries(failed)
     .map(([reason, n]) => `${n} ${reason}`)
@@ -323,9 +336,7 @@ is run again. Page failures are reported in the summary and never change the exi
         const summaries = await runCrawl(ctx, { ...opts, country });
         printCrawlSummary(summaries, opts.dryRun ?? false);
         if (opts.index && !opts.dryRun) {
-          const engine = await startEngine(ctx);
-          printIndexReport(await indexWithProgress(ctx, engine));
-          await engine.stop();
+          await indexArchiveNow(ctx);
         }
       },
     );
@@ -386,9 +397,7 @@ is run again. Page failures are reported in the summary and never change the exi
         );
         for (const s of report.skipped) out(`  skipped ${s.file}: ${s.reason}`);
         if (opts.index) {
-          const engine = await startEngine(ctx);
-          printIndexReport(await indexWithProgress(ctx, engine));
-          await engine.stop();
+          await indexArchiveNow(ctx);
         }
       },
     );
@@ -405,9 +414,7 @@ is run again. Page failures are reported in the summary and never change the exi
     )
     .action(async (opts: { force?: boolean; rebuild?: boolean }, command: Command) => {
       const ctx = context(command);
-      const engine = await startEngine(ctx);
-      printIndexReport(await indexWithProgress(ctx, engine, opts));
-      await engine.stop();
+      await indexArchiveNow(ctx, opts);
     });
 
   const keys = program
