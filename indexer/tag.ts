@@ -78,6 +78,14 @@ function inside(spans: readonly Span[], start: number, end: number): boolean {
   return spans.some(([a, b]) => start >= a && end <= b);
 }
 
+/** text[start, end) with the parts covered by `spans` replaced by spaces. */
+function blanked(text: string, spans: readonly Span[], start: number, end: number): string {
+  const chars = text.slice(start, end).split('');
+  for (const [a, b] of spans)
+    for (let i = Math.max(a, start); i < Math.min(b, end); i++) chars[i - start] = ' ';
+  return chars.join('');
+}
+
 export class Tagger {
   private readonly tags: CompiledTag[];
   private readonly negation: RegExp[];
@@ -187,7 +195,11 @@ export class Tagger {
     const sentences = sentenceSpans(text);
     const negated = this.negatedSpans(text, sentences);
     const lists = this.enumerationSpans(text, sentences);
-    const demographic = sentences.filter(([a, b]) => this.isDemographic(text.slice(a, b)));
+    // "The Jewish population was very small, and there were no reports of antisemitic incidents": harm
+    // words inside an absence statement do not make a population figure more than that.
+    const demographic = sentences.filter(([a, b]) =>
+      this.isDemographic(text.slice(a, b), blanked(text, negated, a, b)),
+    );
     const ignored: Span[] = this.ignore.flatMap((p) =>
       [...text.matchAll(p)].map((m): Span => [m.index, m.index + m[0].length]),
     );
@@ -326,9 +338,10 @@ export class Tagger {
     return this.tallyNumber?.test(text.slice(Math.max(0, start - 20), start)) ?? false;
   }
 
-  private isDemographic(sentence: string): boolean {
+  /** `asserted` is the sentence without its absence statements, where harm words would have to stand. */
+  private isDemographic(sentence: string, asserted: string): boolean {
     return (
-      this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(sentence))
+      this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(asserted))
     );
   }
 }
