@@ -12,8 +12,11 @@ const Term = z
   .min(1)
   .refine((t) => !t.slice(0, -1).includes('*'), 'a "*" is only allowed at the end of a term');
 
-/** A list of terms that may include a named vocabulary list by YAML alias ([*harm, custody]). */
-const TermList = z.array(z.union([Term, z.array(Term)])).transform((items) => items.flat());
+/**
+ * A list of terms that may include named vocabulary lists by YAML alias ([*harm, custody]), which may
+ * themselves include other lists; it is flattened.
+ */
+const TermList = z.preprocess((items) => (Array.isArray(items) ? items.flat(Infinity) : items), z.array(Term));
 
 /** A regular expression written in the YAML, checked here so a typo is reported with its path. */
 const Pattern = z.string().refine((source) => {
@@ -80,6 +83,11 @@ const TaggingRules = z.strictObject({
    * States", "Kurdistan Region"): a term in a place name does not count. Matched case-sensitively.
    */
   places: z.array(Term).default([]),
+  /**
+   * Capitalised words that end the name of an organisation ("Party", "Network"): a capitalised term that
+   * opens such a name ("Kurdistan Workers’ Party") does not count. Matched case-sensitively.
+   */
+  organizations: z.array(Term).default([]),
   /** Spans in which no term counts, such as cross-references "(see Child Soldiers, below)". */
   ignore: z.array(Pattern).default([]),
   /** "55 men, 14 women, and five children": a head count is not a group being targeted. */
@@ -98,13 +106,14 @@ export type TaggingRules = z.infer<typeof TaggingRules>;
 export const Taxonomy = z
   .strictObject({
     /** Named word lists, referenced from tags with YAML aliases (*harm); not read by the tagger itself. */
-    vocabulary: z.record(z.string(), z.array(z.string())).default({}),
+    vocabulary: z.record(z.string(), TermList).default({}),
     rules: TaggingRules.default({
       negation: [],
       absence: [],
       pointers: [],
       ignore: [],
       places: [],
+      organizations: [],
     }),
     grounds: z.array(TagDefinition),
     topics: z.array(TagDefinition),

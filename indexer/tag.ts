@@ -105,6 +105,7 @@ export class Tagger {
   private readonly attributionAfter: RegExp | null;
   private readonly attributionBefore: RegExp | null;
   private readonly place: RegExp | null;
+  private readonly organization: RegExp | null;
 
   constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
@@ -143,6 +144,13 @@ export class Tagger {
     this.place = rules.places.length
       ? new RegExp(
           `^(?:,?\\s+(?:and\\s+)?\\p{Lu}[\\p{L}-]*)*\\s+(?:${rules.places.map(termSource).join('|')})(?!${WORD_CHAR})`,
+          'u',
+        )
+      : null;
+    // "Kurdistan Workers’ Party", "Uyghur Human Rights Project": a name that opens with the term.
+    this.organization = rules.organizations.length
+      ? new RegExp(
+          `^(?:\\s+(?:\\p{Lu}[\\p{L}’'-]*|of|for|and|the|on|in))*?\\s+(?:${rules.organizations.map(termSource).join('|')})(?!${WORD_CHAR})`,
           'u',
         )
       : null;
@@ -220,6 +228,7 @@ export class Tagger {
       !inside(lists, start, end) &&
       !inside(demographic, start, end) &&
       !this.place?.test(text.slice(end, end + 80)) &&
+      !this.opensName(text, start, end) &&
       !(tag.negatable && inside(negated, start, end)) &&
       (tag.properNames || !inProperName(text, start, sentences));
 
@@ -271,6 +280,15 @@ export class Tagger {
       const requires = this.tags.find((t) => t.axis === m.axis && t.id === m.tag)?.requires;
       return !requires || axes.has(requires);
     });
+  }
+
+  /** Does a capitalised term open the name of an organisation ("Kurdistan Workers’ Party")? */
+  private opensName(text: string, start: number, end: number): boolean {
+    return (
+      this.organization !== null &&
+      /^\p{Lu}/u.test(text.slice(start, start + 1)) &&
+      this.organization.test(text.slice(end, end + 80))
+    );
   }
 
   private sectionHeading(tag: CompiledTag, sectionPath: readonly string[]): string | null {
