@@ -49,6 +49,21 @@ const TagDefinition = z.strictObject({
   exclude: z.array(z.string().min(1)).default([]),
   /** Headings that give the tag to the passages beneath them ("Women", "Indigenous Peoples"). */
   sections: z.array(Term).default([]),
+  /**
+   * Headings that give the tag only to a passage that also has one of `near` outside its absence
+   * statements (§ 5 on monitoring gives political opinion where rights groups are harassed, not where
+   * they "operated without government restriction").
+   */
+  sectionsWith: z
+    .array(
+      z.strictObject({
+        sections: z.array(Term).min(1),
+        near: TermList.pipe(z.array(Term).min(1)),
+        /** Subheadings of `sections` that do not give the tag. */
+        notUnder: z.array(Term).default([]),
+      }),
+    )
+    .default([]),
   /** Headings under which the tag is never given, neither by its terms nor by a heading. */
   notUnder: z.array(Term).default([]),
   /** False when an absence statement is itself the evidence ("police did not investigate"). */

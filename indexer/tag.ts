@@ -34,6 +34,7 @@ interface CompiledTag {
   }[];
   exclude: RegExp | null;
   sections: RegExp[];
+  sectionsWith: { sections: RegExp[]; near: RegExp; notUnder: RegExp[] }[];
   notUnder: RegExp[];
 }
 
@@ -124,6 +125,11 @@ export class Tagger {
       })),
       exclude: def.exclude.length ? alternation(def.exclude) : null,
       sections: def.sections.map(headingPattern),
+      sectionsWith: def.sectionsWith.map((c) => ({
+        sections: c.sections.map(headingPattern),
+        near: alternation(c.near),
+        notUnder: c.notUnder.map(headingPattern),
+      })),
       notUnder: def.notUnder.map(headingPattern),
     });
     this.tags = [
@@ -270,7 +276,7 @@ export class Tagger {
         }
       }
       if (substantive) {
-        const heading = this.sectionHeading(tag, sectionPath);
+        const heading = this.sectionHeading(tag, sectionPath, text, negated, bodyStart);
         if (heading) terms.add(`§ ${heading}`);
       }
       if (terms.size > 0) result.push({ axis: tag.axis, tag: tag.id, terms: [...terms] });
@@ -291,8 +297,23 @@ export class Tagger {
     );
   }
 
-  private sectionHeading(tag: CompiledTag, sectionPath: readonly string[]): string | null {
-    return sectionPath.find((h) => headingMatches(tag.sections, h)) ?? null;
+  /** The heading that gives the tag: one of `sections`, or one of `sectionsWith` whose words the passage has. */
+  private sectionHeading(
+    tag: CompiledTag,
+    sectionPath: readonly string[],
+    text: string,
+    negated: readonly Span[],
+    bodyStart: number,
+  ): string | null {
+    const heading = sectionPath.find((h) => headingMatches(tag.sections, h));
+    if (heading) return heading;
+    for (const { sections, near, notUnder } of tag.sectionsWith) {
+      const under = sectionPath.find((h) => headingMatches(sections, h));
+      if (!under || this.isUnder(notUnder, sectionPath)) continue;
+      for (const m of text.matchAll(near))
+        if (m.index >= bodyStart && !inside(negated, m.index, m.index + m[0].length)) return under;
+    }
+    return null;
   }
 
   private isUnder(patterns: readonly RegExp[], sectionPath: readonly string[]): boolean {
