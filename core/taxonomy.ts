@@ -16,7 +16,10 @@ const Term = z
  * A list of terms that may include named vocabulary lists by YAML alias ([*harm, custody]), which may
  * themselves include other lists; it is flattened.
  */
-const TermList = z.preprocess((items) => (Array.isArray(items) ? items.flat(Infinity) : items), z.array(Term));
+const TermList = z.preprocess(
+  (items) => (Array.isArray(items) ? items.flat(Infinity) : items),
+  z.array(Term),
+);
 
 /** A regular expression written in the YAML, checked here so a typo is reported with its path. */
 const Pattern = z.string().refine((source) => {

@@ -19,11 +19,11 @@ const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev'] as const;
  * moved, less 0.01: a change that loses more than that on the passages the rules were built on fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
-  race: { precision: 0.89, recall: 0.98 },
-  religion: { precision: 0.88, recall: 0.92 },
-  nationality: { precision: 0.86, recall: 0.91 },
+  race: { precision: 0.9, recall: 0.98 },
+  religion: { precision: 0.91, recall: 0.88 },
+  nationality: { precision: 0.85, recall: 0.96 },
   'particular-social-group': { precision: 0.94, recall: 0.94 },
-  'political-opinion': { precision: 0.91, recall: 0.94 },
+  'political-opinion': { precision: 0.91, recall: 0.95 },
 };
 
 describeWithCorpus('tag quality on the labelled passages', () => {
