@@ -12,8 +12,14 @@ const Term = z
   .min(1)
   .refine((t) => !t.slice(0, -1).includes('*'), 'a "*" is only allowed at the end of a term');
 
-/** A list of terms that may include a named vocabulary list by YAML alias ([*harm, custody]). */
-const TermList = z.array(z.union([Term, z.array(Term)])).transform((items) => items.flat());
+/**
+ * A list of terms that may include named vocabulary lists by YAML alias ([*harm, custody]), which may
+ * themselves include other lists; it is flattened.
+ */
+const TermList = z.preprocess(
+  (items) => (Array.isArray(items) ? items.flat(Infinity) : items),
+  z.array(Term),
+);
 
 /** A regular expression written in the YAML, checked here so a typo is reported with its path. */
 const Pattern = z.string().refine((source) => {
@@ -46,6 +52,21 @@ const TagDefinition = z.strictObject({
   exclude: z.array(z.string().min(1)).default([]),
   /** Headings that give the tag to the passages beneath them ("Women", "Indigenous Peoples"). */
   sections: z.array(Term).default([]),
+  /**
+   * Headings that give the tag only to a passage that also has one of `near` outside its absence
+   * statements (§ 5 on monitoring gives political opinion where rights groups are harassed, not where
+   * they "operated without government restriction").
+   */
+  sectionsWith: z
+    .array(
+      z.strictObject({
+        sections: z.array(Term).min(1),
+        near: TermList.pipe(z.array(Term).min(1)),
+        /** Subheadings of `sections` that do not give the tag. */
+        notUnder: z.array(Term).default([]),
+      }),
+    )
+    .default([]),
   /** Headings under which the tag is never given, neither by its terms nor by a heading. */
   notUnder: z.array(Term).default([]),
   /** False when an absence statement is itself the evidence ("police did not investigate"). */
@@ -80,6 +101,11 @@ const TaggingRules = z.strictObject({
    * States", "Kurdistan Region"): a term in a place name does not count. Matched case-sensitively.
    */
   places: z.array(Term).default([]),
+  /**
+   * Capitalised words that end the name of an organisation ("Party", "Network"): a capitalised term that
+   * opens such a name ("Kurdistan Workers’ Party") does not count. Matched case-sensitively.
+   */
+  organizations: z.array(Term).default([]),
   /** Spans in which no term counts, such as cross-references "(see Child Soldiers, below)". */
   ignore: z.array(Pattern).default([]),
   /** "55 men, 14 women, and five children": a head count is not a group being targeted. */
@@ -98,13 +124,14 @@ export type TaggingRules = z.infer<typeof TaggingRules>;
 export const Taxonomy = z
   .strictObject({
     /** Named word lists, referenced from tags with YAML aliases (*harm); not read by the tagger itself. */
-    vocabulary: z.record(z.string(), z.array(z.string())).default({}),
+    vocabulary: z.record(z.string(), TermList).default({}),
     rules: TaggingRules.default({
       negation: [],
       absence: [],
       pointers: [],
       ignore: [],
       places: [],
+      organizations: [],
     }),
     grounds: z.array(TagDefinition),
     topics: z.array(TagDefinition),

@@ -36,6 +36,10 @@ export const MIN_WORDS = 12;
 export const DRAWS: Record<string, { firstId: number; leavesOut: readonly LabelSet[] }> = {
   'holdout-3': { firstId: 4000, leavesOut: ['labels', 'holdout-1', 'holdout-2'] },
   'random-dev': { firstId: 5000, leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3'] },
+  'holdout-4': {
+    firstId: 6000,
+    leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3', 'random-dev'],
+  },
 };
 
 const Manifest = z.array(z.looseObject({ path: z.string(), source_slug: z.string() }));

@@ -34,6 +34,7 @@ interface CompiledTag {
   }[];
   exclude: RegExp | null;
   sections: RegExp[];
+  sectionsWith: { sections: RegExp[]; near: RegExp; notUnder: RegExp[] }[];
   notUnder: RegExp[];
 }
 
@@ -78,6 +79,14 @@ function inside(spans: readonly Span[], start: number, end: number): boolean {
   return spans.some(([a, b]) => start >= a && end <= b);
 }
 
+/** text[start, end) with the parts covered by `spans` replaced by spaces. */
+function blanked(text: string, spans: readonly Span[], start: number, end: number): string {
+  const chars = text.slice(start, end).split('');
+  for (const [a, b] of spans)
+    for (let i = Math.max(a, start); i < Math.min(b, end); i++) chars[i - start] = ' ';
+  return chars.join('');
+}
+
 export class Tagger {
   private readonly tags: CompiledTag[];
   private readonly negation: RegExp[];
@@ -97,6 +106,7 @@ export class Tagger {
   private readonly attributionAfter: RegExp | null;
   private readonly attributionBefore: RegExp | null;
   private readonly place: RegExp | null;
+  private readonly organization: RegExp | null;
 
   constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
@@ -115,6 +125,11 @@ export class Tagger {
       })),
       exclude: def.exclude.length ? alternation(def.exclude) : null,
       sections: def.sections.map(headingPattern),
+      sectionsWith: def.sectionsWith.map((c) => ({
+        sections: c.sections.map(headingPattern),
+        near: alternation(c.near),
+        notUnder: c.notUnder.map(headingPattern),
+      })),
       notUnder: def.notUnder.map(headingPattern),
     });
     this.tags = [
@@ -135,6 +150,13 @@ export class Tagger {
     this.place = rules.places.length
       ? new RegExp(
           `^(?:,?\\s+(?:and\\s+)?\\p{Lu}[\\p{L}-]*)*\\s+(?:${rules.places.map(termSource).join('|')})(?!${WORD_CHAR})`,
+          'u',
+        )
+      : null;
+    // "Kurdistan Workers’ Party", "Uyghur Human Rights Project": a name that opens with the term.
+    this.organization = rules.organizations.length
+      ? new RegExp(
+          `^(?:\\s+(?:\\p{Lu}[\\p{L}’'-]*|of|for|and|the|on|in))*?\\s+(?:${rules.organizations.map(termSource).join('|')})(?!${WORD_CHAR})`,
           'u',
         )
       : null;
@@ -187,7 +209,11 @@ export class Tagger {
     const sentences = sentenceSpans(text);
     const negated = this.negatedSpans(text, sentences);
     const lists = this.enumerationSpans(text, sentences);
-    const demographic = sentences.filter(([a, b]) => this.isDemographic(text.slice(a, b)));
+    // "The Jewish population was very small, and there were no reports of antisemitic incidents": harm
+    // words inside an absence statement do not make a population figure more than that.
+    const demographic = sentences.filter(([a, b]) =>
+      this.isDemographic(text.slice(a, b), blanked(text, negated, a, b)),
+    );
     const ignored: Span[] = this.ignore.flatMap((p) =>
       [...text.matchAll(p)].map((m): Span => [m.index, m.index + m[0].length]),
     );
@@ -208,6 +234,7 @@ export class Tagger {
       !inside(lists, start, end) &&
       !inside(demographic, start, end) &&
       !this.place?.test(text.slice(end, end + 80)) &&
+      !this.opensName(text, start, end) &&
       !(tag.negatable && inside(negated, start, end)) &&
       (tag.properNames || !inProperName(text, start, sentences));
 
@@ -249,7 +276,7 @@ export class Tagger {
         }
       }
       if (substantive) {
-        const heading = this.sectionHeading(tag, sectionPath);
+        const heading = this.sectionHeading(tag, sectionPath, text, negated, bodyStart);
         if (heading) terms.add(`§ ${heading}`);
       }
       if (terms.size > 0) result.push({ axis: tag.axis, tag: tag.id, terms: [...terms] });
@@ -261,8 +288,32 @@ export class Tagger {
     });
   }
 
-  private sectionHeading(tag: CompiledTag, sectionPath: readonly string[]): string | null {
-    return sectionPath.find((h) => headingMatches(tag.sections, h)) ?? null;
+  /** Does a capitalised term open the name of an organisation ("Kurdistan Workers’ Party")? */
+  private opensName(text: string, start: number, end: number): boolean {
+    return (
+      this.organization !== null &&
+      /^\p{Lu}/u.test(text.slice(start, start + 1)) &&
+      this.organization.test(text.slice(end, end + 80))
+    );
+  }
+
+  /** The heading that gives the tag: one of `sections`, or one of `sectionsWith` whose words the passage has. */
+  private sectionHeading(
+    tag: CompiledTag,
+    sectionPath: readonly string[],
+    text: string,
+    negated: readonly Span[],
+    bodyStart: number,
+  ): string | null {
+    const heading = sectionPath.find((h) => headingMatches(tag.sections, h));
+    if (heading) return heading;
+    for (const { sections, near, notUnder } of tag.sectionsWith) {
+      const under = sectionPath.find((h) => headingMatches(sections, h));
+      if (!under || this.isUnder(notUnder, sectionPath)) continue;
+      for (const m of text.matchAll(near))
+        if (m.index >= bodyStart && !inside(negated, m.index, m.index + m[0].length)) return under;
+    }
+    return null;
   }
 
   private isUnder(patterns: readonly RegExp[], sectionPath: readonly string[]): boolean {
@@ -326,9 +377,10 @@ export class Tagger {
     return this.tallyNumber?.test(text.slice(Math.max(0, start - 20), start)) ?? false;
   }
 
-  private isDemographic(sentence: string): boolean {
+  /** `asserted` is the sentence without its absence statements, where harm words would have to stand. */
+  private isDemographic(sentence: string, asserted: string): boolean {
     return (
-      this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(sentence))
+      this.demographic.some((p) => p.test(sentence)) && !this.demographicUnless.some((p) => p.test(asserted))
     );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The hand-labelled tag sets against the corpus: every locator still finds its passage; the random sets
  * are exactly what eval/sample.ts draws from the corpus (so they are random as documented, not picked);
- * `npm run eval:tags` prints the locked test set; and on the development sets the tagger keeps the
+ * `npm run eval:tags` prints the locked test set holdout-4; and on the development sets the tagger keeps the
  * precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and how
  * far they stand from the targets on the locked set, are in eval/README.md.
  */
@@ -19,11 +19,11 @@ const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev'] as const;
  * moved, less 0.01: a change that loses more than that on the passages the rules were built on fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
-  race: { precision: 0.89, recall: 0.98 },
-  religion: { precision: 0.88, recall: 0.92 },
-  nationality: { precision: 0.86, recall: 0.91 },
+  race: { precision: 0.9, recall: 0.98 },
+  religion: { precision: 0.91, recall: 0.88 },
+  nationality: { precision: 0.85, recall: 0.96 },
   'particular-social-group': { precision: 0.94, recall: 0.94 },
-  'political-opinion': { precision: 0.91, recall: 0.94 },
+  'political-opinion': { precision: 0.91, recall: 0.95 },
 };
 
 describeWithCorpus('tag quality on the labelled passages', () => {
@@ -62,10 +62,11 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     expect(lost).toEqual([]);
   });
 
-  it('draws holdout-3 and random-dev exactly as eval/sample.ts does', async () => {
+  it('draws holdout-3, random-dev and holdout-4 exactly as eval/sample.ts does', async () => {
     for (const [set, perReport] of [
       ['holdout-3', 20],
       ['random-dev', 8],
+      ['holdout-4', 34],
     ] as const) {
       const drawn = await draw({ set, from: 0, perReport, corpus: CORPUS });
       const key = (l: { id: string; sha: string; file: string }) => `${l.id} ${l.sha} ${l.file}`;
@@ -73,12 +74,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     }
   }, 60_000);
 
-  it('prints the locked test set holdout-3 with a row per ground, every passage resolved', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-3'], {
+  it('prints the locked test set holdout-4 with a row per ground, every passage resolved', () => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-4'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    expect(output).toMatch(/^holdout-3: 699 passages from 24 countries — locked test set/m);
+    expect(output).toMatch(/^holdout-4: 932 passages from 24 countries — locked test set/m);
     for (const ground of GROUNDS) expect(output).toMatch(new RegExp(`^ground\\s+${ground}\\s+\\d+`, 'm'));
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);
