@@ -9,7 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Archive, Capture } from '../core/archive.ts';
 import type { DocumentFormat } from '../core/contract.ts';
-import { resolveCountry } from '../core/countries.ts';
+import { countryByCode, resolveCountry } from '../core/countries.ts';
+import { UsageError } from '../core/errors.ts';
 import { fillTemplate, type SourceRegistry } from '../core/sources.ts';
 
 const FORMATS: Record<string, { format: DocumentFormat; contentType: string }> = {
@@ -38,7 +39,11 @@ export interface ImportProgress {
 }
 
 async function listFiles(root: string): Promise<string[]> {
-  const info = await stat(root);
+  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT')
+      throw new UsageError(`Nothing to import: ${root} does not exist. Check the path.`);
+    throw error;
+  });
   if (info.isFile()) return [root];
   const files: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) {
@@ -119,8 +124,14 @@ export async function importFiles(
       });
       continue;
     }
+    // The file's own name is the publisher's slug ("turkey.txt"); when --country names another country
+    // than the file name does, the URL must be that country's, not the file name's ("report.txt").
+    const countrySlug =
+      inferred.country === country
+        ? inferred.countrySlug
+        : (countryByCode(country)?.slug ?? inferred.countrySlug);
     const url = source.documentUrl
-      ? fillTemplate(source.documentUrl, { edition, country: inferred.countrySlug })
+      ? fillTemplate(source.documentUrl, { edition, country: countrySlug })
       : pathToFileURL(file).href;
     const body = await readFile(file);
     const { capture, created } = await archive.put(body, {

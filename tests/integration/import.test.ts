@@ -74,6 +74,11 @@ describe('import', () => {
       country: 'Burma',
     });
     expect(report.imported[0]).toMatchObject({ country: 'MM', edition: 2022, source: 'us-dos-hrr' });
+    // The citation URL is the chosen country's page on the publisher's site, not one named after the file.
+    const [capture] = await new Archive(path.join(work, 'b')).captures();
+    expect(capture?.url).toBe(
+      'https://www.state.gov/reports/2022-country-reports-on-human-rights-practices/burma/',
+    );
   });
 
   it('skips, with the reason, files it cannot place or read', async () => {
