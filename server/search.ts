@@ -650,7 +650,8 @@ export async function engineCall<T>(
       throw new HttpProblem(
         503,
         'Search engine unavailable',
-        `Meilisearch did not answer (${(error as Error).message}). Try again shortly; if it persists, restart CountryCite.`,
+        // The request error names the engine's internal address, which is not the client's business.
+        'Meilisearch did not answer. Try again shortly; if it persists, restart CountryCite.',
       );
     }
     throw error;

@@ -3,7 +3,10 @@
  * reports (a 2023 and a 2024 edition for the same country).
  */
 import path from 'node:path';
+import { Meilisearch } from 'meilisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../core/meilisearch.ts';
+import { meilisearchHttpClient } from '../../core/meilisearch-http.ts';
 import { createApp } from '../../server/app.ts';
 import type { Hit, PassageResponse, SearchResponse } from '../../server/schemas.ts';
 import { FIXTURES } from '../helpers/corpus.ts';
@@ -225,5 +228,20 @@ describe('other routes', () => {
     const response = await empty.request('/api/search?q=x');
     expect(response.status).toBe(503);
     expect(((await response.json()) as { detail: string }).detail).toMatch(/Nothing has been indexed yet/);
+  });
+
+  it('answers 503 without the engine address when Meilisearch does not answer', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const cut = createApp({
+      client: new Meilisearch({ host: down, apiKey: 'unused', httpClient: meilisearchHttpClient }),
+      indexes: engine.indexes,
+      sources: fixtures.sources,
+    });
+    const response = await cut.request('/api/search?q=x');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const { detail } = (await response.json()) as { detail: string };
+    expect(detail).toMatch(/^Meilisearch did not answer\. Try again shortly/);
+    expect(detail).not.toContain(down);
   });
 });
