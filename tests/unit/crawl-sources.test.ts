@@ -44,6 +44,24 @@ const SEEN: [string, string, string, { role: string; edition: number | null; cou
     { role: 'document', edition: 2019, country: 'UG' },
   ],
   [
+    'us-dos-hrr',
+    'https://2009-2017.state.gov/j/drl/rls/hrrpt/2010/sca/154480.htm',
+    'India',
+    { role: 'document', edition: 2010, country: 'IN' },
+  ],
+  [
+    'us-dos-hrr',
+    'https://2009-2017.state.gov/j/drl/rls/hrrpt/2005/61707.htm',
+    'India',
+    { role: 'document', edition: 2005, country: 'IN' },
+  ],
+  [
+    'us-dos-hrr',
+    'https://2009-2017.state.gov/j/drl/rls/hrrpt/2012/sca/index.htm',
+    'South and Central Asia',
+    { role: 'listing', edition: 2012, country: null },
+  ],
+  [
     'us-dos-irf',
     'https://www.state.gov/reports/2023-report-on-international-religious-freedom/antigua-and-barbuda/',
     'Antigua and Barbuda',
