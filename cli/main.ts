@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigError, resolveConfig } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
 import { onShutdown, shutdown } from '../core/lifecycle.ts';
 import { type SearchEngine, SearchEngineError } from '../core/meilisearch.ts';
 import { ConfigFileError } from '../core/yaml-file.ts';
@@ -25,8 +26,9 @@ const err = (line = '') => process.stderr.write(`${line}\n`);
 
 function parseYear(value: string): number {
   const year = Number(value);
-  if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200)
-    throw new InvalidArgumentError('expected a four-digit year such as 2023.');
+  if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('expected a four-digit year such as 2023.');
+  if (year < 1900 || year > 2200)
+    throw new InvalidArgumentError(`${year} is outside the years an edition can have (1900–2200).`);
   return year;
 }
 
@@ -108,12 +110,32 @@ function failedByReason(failed: SourceSummary['failed']): string {
     .join(', ');
 }
 
+function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/**
+ * One crawl's counts in words. When the publisher could not be reached, its URLs are counted as skipped by
+ * robots.txt (nothing is fetched from an origin whose robots.txt cannot be read), so the line says so
+ * rather than "no failures".
+ */
+function describeCrawl(s: Omit<SourceSummary, 'source'>): string {
+  const failed = failedByReason(s.failed);
+  const unreachable = s.unreachable.length > 0;
+  const skipped = unreachable
+    ? `${s.skippedByRobots} not fetched (robots.txt could not be read or disallows them)`
+    : `${s.skippedByRobots} skipped by robots.txt`;
+  const outcome = failed
+    ? `failed: ${failed}`
+    : unreachable && s.fetched === 0
+      ? 'nothing fetched'
+      : 'no failures';
+  return `${counted(s.pages, 'URL')}, ${s.fetched} fetched, ${counted(s.newCaptures, 'new capture')}, ${s.notModified} not modified, ${s.unchanged} unchanged, ${skipped}, ${outcome}`;
+}
+
 function printCrawlSummary(summaries: SourceSummary[], dryRun: boolean): void {
   for (const s of summaries) {
-    const failed = failedByReason(s.failed);
-    out(
-      `${s.source}: ${s.pages} URLs, ${s.fetched} fetched, ${s.newCaptures} new captures, ${s.notModified} not modified, ${s.unchanged} unchanged, ${s.skippedByRobots} skipped by robots.txt, ${failed ? `failed: ${failed}` : 'no failures'}${s.resumed ? ' (resumed an interrupted crawl)' : ''}.`,
-    );
+    out(`${s.source}: ${describeCrawl(s)}${s.resumed ? ' (resumed an interrupted crawl)' : ''}.`);
     for (const line of s.unreachable) out(`  ${line}`);
     for (const f of s.failures.slice(0, 20)) out(`  ${f.reason}: ${f.message}`);
     if (s.failures.length > 20) out(`  … and ${s.failures.length - 20} more (see data/crawl/runs.ndjson)`);
@@ -168,12 +190,11 @@ function printSourceStatus(rows: SourceStatus[]): void {
       out(`  documents: ${patterns.join('  ')}`);
     } else out('  not crawled: import its files with "countrycite import"');
     const span = editions.length ? `, editions ${editions[0]}–${editions[editions.length - 1]}` : '';
-    out(`  archive: ${documents} document captures (${captures} with listings)${span}`);
+    out(
+      `  archive: ${counted(documents, 'document capture')}, ${counted(captures - documents, 'listing page capture')}${span}`,
+    );
     if (lastCrawl) {
-      const failed = failedByReason(lastCrawl.failed);
-      out(
-        `  last crawl: ${lastCrawl.finishedAt}: ${lastCrawl.pages} URLs, ${lastCrawl.newCaptures} new captures, ${lastCrawl.notModified + lastCrawl.unchanged} unchanged, ${lastCrawl.skippedByRobots} skipped by robots.txt, ${failed ? `errors: ${failed}` : 'no errors'}`,
-      );
+      out(`  last crawl: ${lastCrawl.finishedAt}: ${describeCrawl(lastCrawl)}`);
       for (const line of lastCrawl.unreachable) out(`    ${line}`);
     } else out('  last crawl: never');
   }
@@ -206,7 +227,7 @@ async function listen(ctx: Context, engine: SearchEngine): Promise<string> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(
+          ? new UsageError(
               `Port ${ctx.config.port} on ${ctx.config.host} is already in use. Pass --port <n> or set PORT to use another.`,
             )
           : error,
@@ -233,6 +254,8 @@ export function buildProgram(): Command {
       'Country-conditions research: crawl public country reports, index citable passages, search and cite them.',
     )
     .version(VERSION)
+    // "countrycite serve --help" lists --data, --port and the other global options too.
+    .configureHelp({ showGlobalOptions: true })
     // Environment variables are read by resolveConfig, so an error can name the variable that was set.
     .option(
       '--data <dir>',
@@ -393,7 +416,7 @@ is run again. Page failures are reported in the summary and never change the exi
           progress.update(p.done, p.total, p.file),
         ).finally(() => progress.stop());
         out(
-          `Imported ${report.imported.length} files (${report.unchanged.length} already archived, ${report.skipped.length} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+          `Imported ${counted(report.imported.length, 'file')} (${report.unchanged.length} already archived, ${report.skipped.length} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
         );
         for (const s of report.skipped) out(`  skipped ${s.file}: ${s.reason}`);
         if (opts.index) {
@@ -489,6 +512,11 @@ server runs. Requests without a key are allowed at COUNTRYCITE_ANONYMOUS_RATE a 
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // `countrycite sources | head` closes the pipe early: that is the reader being done, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -498,7 +526,8 @@ export async function main(argv = process.argv): Promise<void> {
       error instanceof ConfigFileError ||
       error instanceof SearchEngineError ||
       error instanceof CrawlLockedError ||
-      error instanceof KeyFileError
+      error instanceof KeyFileError ||
+      error instanceof UsageError
     )
       err(error.message);
     else if (error instanceof InvalidArgumentError) err(`error: ${error.message}`);

@@ -17,6 +17,7 @@ import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/p
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Meilisearch } from 'meilisearch';
 import { z } from 'zod';
 import { onShutdown } from './lifecycle.ts';
@@ -351,7 +352,9 @@ async function waitHealthy(url: string, timeoutMs: number, failed: () => string 
     } catch (error) {
       last = errorMessage(error);
     }
-    await delay(100);
+    // A referenced timer: while waiting for an external MEILI_URL nothing else keeps Node alive, and an
+    // unreferenced one let the process exit silently (code 13) before the "cannot reach" error.
+    await sleep(100);
   }
   throw new Error(`not healthy after ${timeoutMs} ms (${last})`);
 }
@@ -373,6 +376,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A timeout for a race against a process exiting: unreferenced, so it never holds up the exit itself. */
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DocumentFormat } from './contract.ts';
+import { UsageError } from './errors.ts';
 import { parseYamlFile } from './yaml-file.ts';
 
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lower-case slug such as "us-dos-hrr"');
@@ -180,7 +181,7 @@ export class SourceRegistry {
   require(id: string): Source {
     const source = this.byId.get(id);
     if (!source) {
-      throw new Error(`Unknown source "${id}". Known sources: ${[...this.byId.keys()].join(', ')}.`);
+      throw new UsageError(`Unknown source "${id}". Known sources: ${[...this.byId.keys()].join(', ')}.`);
     }
     return source;
   }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { UsageError } from './errors.ts';
 
 export class ConfigFileError extends Error {
   constructor(
@@ -17,8 +18,18 @@ export class ConfigFileError extends Error {
   }
 }
 
+function readRequiredFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`${file} does not exist. Check the path.`);
+    throw error;
+  }
+}
+
 export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, text?: string): z.infer<S> {
-  const source = text ?? readFileSync(file, 'utf8');
+  const source = text ?? readRequiredFile(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -444,10 +444,11 @@ function checkContent(
       reason: 'content-type',
       message: `${entry.url}: expected ${expected}, got ${type || 'no content type'}`,
     };
-  if (expected === 'pdf' && !looksLikePdf(result.body))
+  const missingFromPdf = expected === 'pdf' ? pdfMarkersMissing(result.body) : [];
+  if (missingFromPdf.length > 0)
     return {
       reason: 'corrupt-pdf',
-      message: `${entry.url}: not a complete PDF (no %PDF header, startxref or %%EOF trailer)`,
+      message: `${entry.url}: not a complete PDF (no ${missingFromPdf.join(' and no ')})`,
     };
   if (expected === 'html' && !looksLikeHtml(result.body))
     return {
@@ -457,10 +458,14 @@ function checkContent(
   return null;
 }
 
-function looksLikePdf(body: Buffer): boolean {
-  if (body.subarray(0, 1024).indexOf('%PDF-') < 0) return false;
+/** What a complete PDF has and this body lacks: a header in its first KiB, a trailer in its last 2 KiB. */
+function pdfMarkersMissing(body: Buffer): string[] {
   const tail = body.subarray(Math.max(0, body.length - 2048));
-  return tail.indexOf('%%EOF') >= 0 && tail.indexOf('startxref') >= 0;
+  const missing: string[] = [];
+  if (body.subarray(0, 1024).indexOf('%PDF-') < 0) missing.push('%PDF header');
+  if (tail.indexOf('startxref') < 0) missing.push('startxref');
+  if (tail.indexOf('%%EOF') < 0) missing.push('%%EOF trailer');
+  return missing;
 }
 
 /** Browsers (and cheerio) repair broken markup, so only bodies that are not markup at all are refused. */

@@ -101,8 +101,8 @@ describe('countrycite CLI', () => {
       ['import', '--country'],
       ['index', '--force'],
       ['index', '--rebuild'],
-      ['serve', '--help'],
-      ['start', '--help'],
+      ['serve', '--port <n>'],
+      ['start', '--data <dir>'],
     ] as const) {
       const help = run([command, '--help']);
       expect(help.status).toBe(0);
@@ -132,6 +132,26 @@ describe('countrycite CLI', () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('expected a four-digit year');
   });
+
+  it('says what is wrong, without a stack trace, for a missing path, an unknown source or an unreachable MEILI_URL', async () => {
+    const data = path.join(work, 'usage');
+    const missing = run(['--data', data, 'import', path.join(work, 'no-such-dir')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/Nothing to import: .*no-such-dir does not exist\. Check the path\./);
+    const unknown = run(['--data', data, 'crawl', '--source', 'bogus', '--dry-run']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^Unknown source "bogus"\. Known sources: us-dos-hrr/);
+    const noFile = run(['--data', data, '--sources', path.join(work, 'none.yaml'), 'sources']);
+    expect(noFile.stderr).toMatch(/none\.yaml does not exist\. Check the path\./);
+    // Waiting for an external server must keep the process alive until it can say why it gave up.
+    const meili = run(['--data', data, 'index'], {
+      MEILI_URL: `http://127.0.0.1:${await freePort()}`,
+      MEILI_MASTER_KEY: 'a-key-that-is-long-enough',
+    });
+    expect(meili.status).toBe(1);
+    expect(meili.stderr).toMatch(/Cannot reach Meilisearch at MEILI_URL=http:\/\/127\.0\.0\.1:\d+/);
+    for (const result of [missing, unknown, noFile, meili]) expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 
   it('imports a tree, serves it, and stops cleanly on SIGTERM with no Meilisearch left', async () => {
     const data = path.join(work, 'served');
@@ -191,6 +211,11 @@ describe('countrycite CLI', () => {
           `127\\.0\\.0\\.1:${closedPort} could not be reached: the connection was refused, so nothing was fetched from it`,
         ),
       );
+      // The summary does not call a crawl that fetched nothing "no failures".
+      expect(await waitFor(() => output.some((l) => l.includes('nothing fetched')))).toBe(true);
+      expect(output.join('\n')).toMatch(
+        /test-source: 1 URL, 0 fetched, 0 new captures, .*1 not fetched \(robots\.txt could not be read/,
+      );
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
     } finally {
@@ -238,8 +263,12 @@ describe('countrycite CLI', () => {
       expect(listed.status).toBe(0);
       expect(listed.stdout).toMatch(/test-source {2}Test source test-source/);
       expect(listed.stdout).toMatch(/licence: Public domain \(full text\)/);
-      expect(listed.stdout).toMatch(/archive: 2 document captures \(3 with listings\), editions 2024–2024/);
-      expect(listed.stdout).toMatch(/last crawl: \S+: 4 URLs, 3 new captures, .*errors: 1 http-4xx/);
+      expect(listed.stdout).toMatch(
+        /archive: 2 document captures, 1 listing page capture, editions 2024–2024/,
+      );
+      expect(listed.stdout).toMatch(
+        /last crawl: \S+: 4 URLs, 3 fetched, 3 new captures, .*failed: 1 http-4xx/,
+      );
       const json = JSON.parse(
         run(['--data', data, '--sources', sourcesFile, 'sources', '--json']).stdout,
       ) as {
