@@ -49,7 +49,7 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, text
             path: [...path, key],
             message: `unknown field "${key}" (check its spelling)`,
           }))
-        : [{ path, message: issue.message }];
+        : [{ path, message: missingFieldMessage(issue) ?? issue.message }];
     return located.map(({ path: at, message }) => {
       const node = deepestNode(doc.contents, at);
       const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
@@ -57,6 +57,12 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, text
     });
   });
   throw new ConfigFileError(file, problems);
+}
+
+/** zod says "expected string, received undefined" for a field left out; say that it is missing. */
+function missingFieldMessage(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'invalid_type' || !/received undefined$/.test(issue.message)) return undefined;
+  return `missing: this field is required (${issue.expected})`;
 }
 
 /** The node at `path`, or the closest existing ancestor (a missing key is reported at its parent). */

@@ -50,6 +50,13 @@ describe('sources.yaml', () => {
     );
   });
 
+  it('says a left-out field is missing, at its entry', () => {
+    const text = valid.replace('    publisher: Test Publisher\n', '');
+    expect(() => parseYamlFile('sources.yaml', SourcesFile, text)).toThrow(
+      /sources\.yaml:\d+: sources\[0\] \(id: test-source\) → publisher: missing: this field is required \(string\)/,
+    );
+  });
+
   it('reports YAML syntax errors with their line', () => {
     expect(() => parseYamlFile('sources.yaml', SourcesFile, 'sources:\n  - id: [unclosed\n')).toThrow(
       /sources\.yaml:\d+:/,
