@@ -184,10 +184,11 @@ export class Tagger {
     this.attributionSource = attribution
       ? new RegExp(`^(?:${attribution.sources.map(termSource).join('|')})$`, 'iu')
       : null;
-    // "activists reported", "human rights activists and local media reported", "NGOs (…) stated".
+    // "activists reported", "human rights activists and local media reported", "NGOs (…) stated" — but not
+    // the verb of a later clause: "NGOs denied registration, and it stipulated that NGOs found to have …".
     this.attributionAfter = attribution
       ? new RegExp(
-          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
           'iu',
         )
       : null;
