@@ -192,9 +192,11 @@ export class Tagger {
           'iu',
         )
       : null;
+    // "according to NGOs", "a study by the … Observatory" — but "a study by … noted that relatives were fired"
+    // reports what was done to the relatives: the words after "that" are a new clause.
     this.attributionBefore = attribution?.before.length
       ? new RegExp(
-          `(?:${attribution.before.map(termSource).join('|')})(?:\\s+[\\p{L}\\p{N}’'(),-]+){0,8}?\\s*$`,
+          `(?:${attribution.before.map(termSource).join('|')})(?:\\s+(?!that\\b)[\\p{L}\\p{N}’'(),-]+){0,8}?\\s*$`,
           'iu',
         )
       : null;

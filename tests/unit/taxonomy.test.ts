@@ -316,6 +316,21 @@ describe('tagger', () => {
     ).toEqual(['union members']);
   });
 
+  it('reads the clause a source reports as what was done, not as another source', () => {
+    expect(
+      ground(
+        'A study by the Cuban Observatory of Human Rights noted that relatives of political prisoners were often fired from their jobs or had their private business licenses canceled.',
+        'particular-social-group',
+      )?.terms,
+    ).toEqual(['relatives']);
+    expect(
+      ground(
+        'According to relatives of the detainees, guards beat the prisoners.',
+        'particular-social-group',
+      ),
+    ).toBeUndefined();
+  });
+
   it('counts the state’s hold on a faith and the exclusion of minorities, not only violence', () => {
     expect(
       ground(
