@@ -188,7 +188,7 @@ export class Tagger {
     // the verb of a later clause: "NGOs denied registration, and it stipulated that NGOs found to have …".
     this.attributionAfter = attribution
       ? new RegExp(
-          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'+-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
           'iu',
         )
       : null;

@@ -331,6 +331,21 @@ describe('tagger', () => {
     ).toBeUndefined();
   });
 
+  it('reads activists for a group’s rights, and sources named with a "+", as what they are', () => {
+    expect(
+      ground(
+        'Civil society organizations and LGBTQI+ activists often cited social stigma against HIV and AIDS as a barrier for accessing health services.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'According to the report, LGBTQI+ activists and gay and transgender individuals often experienced police abuse.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+  });
+
   it('counts the state’s hold on a faith and the exclusion of minorities, not only violence', () => {
     expect(
       ground(
