@@ -107,6 +107,7 @@ export class Tagger {
   private readonly attributionBefore: RegExp | null;
   private readonly place: RegExp | null;
   private readonly organization: RegExp | null;
+  private readonly summaries: RegExp[];
 
   constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
@@ -160,6 +161,7 @@ export class Tagger {
           'u',
         )
       : null;
+    this.summaries = rules.summaries.map(headingPattern);
     this.ignore = rules.ignore.map((p) => new RegExp(p, 'giu'));
     this.tally = rules.tallies
       ? new RegExp(`^(?:${rules.tallies.terms.map(termSource).join('|')})$`, 'iu')
@@ -241,6 +243,8 @@ export class Tagger {
       !(tag.negatable && inside(negated, start, end)) &&
       (tag.properNames || !inProperName(text, start, sentences));
 
+    // A summary lists its findings: "violence against journalists, lawyers, women, and other groups".
+    const summary = this.isUnder(this.summaries, sectionPath);
     const result: TagMatch[] = [];
     for (const tag of this.tags) {
       if (this.isUnder(tag.notUnder, sectionPath)) continue;
@@ -269,7 +273,7 @@ export class Tagger {
             if (unless.test(context)) continue;
           }
           // "threatened family members", not "family members visited detainees".
-          if (within !== undefined) {
+          if (within !== undefined && !summary) {
             const [from, to] = [m.index - base, m.index + m[0].length - base];
             context = `${lastWords(context.slice(0, Math.max(0, from)), within)} ${firstWords(context.slice(to), within)}`;
           }

@@ -346,6 +346,16 @@ describe('tagger', () => {
     ).toBeUndefined();
   });
 
+  it('counts every group an Executive Summary lists as a target, not only those next to the harm', () => {
+    const finding =
+      'Criminal groups committed acts of homicide, torture, kidnapping, extortion, human trafficking, intimidation, and other threats and violence directed against human rights defenders, judicial authorities, lawyers, business community members, journalists, bloggers, women, and other vulnerable populations.';
+    expect(ground(finding, 'particular-social-group', ['Executive Summary'])?.terms).toEqual(['women']);
+    // Elsewhere the harm must stand next to the women.
+    expect(
+      ground(finding, 'particular-social-group', ['Section 1. Respect for the Integrity of the Person']),
+    ).toBeUndefined();
+  });
+
   it('counts the state’s hold on a faith and the exclusion of minorities, not only violence', () => {
     expect(
       ground(
