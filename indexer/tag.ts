@@ -187,10 +187,11 @@ export class Tagger {
       ? new RegExp(`^(?:${attribution.sources.map(termSource).join('|')})$`, 'iu')
       : null;
     // "activists reported", "human rights activists and local media reported", "NGOs (…) stated" — but not
-    // the verb of a later clause: "NGOs denied registration, and it stipulated that NGOs found to have …".
+    // the verb of a later clause: "NGOs denied registration, and it stipulated that NGOs found to have …",
+    // nor a source that reports harm to itself: "relatives reported receiving death threats".
     this.attributionAfter = attribution
       ? new RegExp(
-          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'+-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'+-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+(?:on|receiving|being|facing|experiencing)\\b)`,
           'iu',
         )
       : null;

@@ -331,6 +331,18 @@ describe('tagger', () => {
     ).toBeUndefined();
   });
 
+  it('reads a source that reports harm to itself as its target', () => {
+    expect(
+      ground(
+        'Some detainees and their relatives reported receiving death threats.',
+        'particular-social-group',
+      )?.terms,
+    ).toEqual(['relatives']);
+    expect(
+      ground('Relatives reported that guards beat the detainees.', 'particular-social-group'),
+    ).toBeUndefined();
+  });
+
   it('reads activists for a group’s rights, and sources named with a "+", as what they are', () => {
     expect(
       ground(
