@@ -363,18 +363,33 @@ export class Tagger {
     return spans;
   }
 
-  /** "based on race, sex, religion, language, disability, …": a list of at least `minimum` characteristics. */
+  /**
+   * "based on race, sex, religion, language, disability, …": a list of at least `minimum` characteristics, from
+   * its cue to the end of the clause; and a clause that lists as many without a cue ("likely to ridicule, degrade,
+   * or demean … a tribe, an ethnicity, a religion or gender") as a whole.
+   */
   private enumerationSpans(text: string, sentences: readonly Span[]): Span[] {
     if (!this.enumerationCue || !this.characteristics) return [];
+    const characteristics = this.characteristics;
+    const listsEnough = (start: number, end: number) =>
+      new Set([...text.slice(start, end).matchAll(characteristics)].map((c) => normalizeTerm(c[0]))).size >=
+      this.enumerationMinimum;
+    const clauseEnd = (from: number, sentenceEnd: number) => {
+      const semicolon = text.indexOf(';', from);
+      return semicolon >= 0 && semicolon < sentenceEnd ? semicolon : sentenceEnd;
+    };
     const spans: Span[] = [];
     for (const m of text.matchAll(this.enumerationCue)) {
       const sentenceEnd = sentences.find(([a, b]) => m.index >= a && m.index < b)?.[1] ?? text.length;
-      const semicolon = text.indexOf(';', m.index);
-      const end = semicolon >= 0 && semicolon < sentenceEnd ? semicolon : sentenceEnd;
-      const listed = new Set(
-        [...text.slice(m.index, end).matchAll(this.characteristics)].map((c) => normalizeTerm(c[0])),
-      );
-      if (listed.size >= this.enumerationMinimum) spans.push([m.index, end]);
+      const end = clauseEnd(m.index, sentenceEnd);
+      if (listsEnough(m.index, end)) spans.push([m.index, end]);
+    }
+    for (const [a, b] of sentences) {
+      for (let start = a; start < b; ) {
+        const end = clauseEnd(start, b);
+        if (listsEnough(start, end)) spans.push([start, end]);
+        start = end + 1;
+      }
     }
     return spans;
   }

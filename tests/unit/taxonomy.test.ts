@@ -128,6 +128,11 @@ describe('tagger', () => {
     expect(
       ground('The law prohibited discrimination based on race or ethnicity.', 'race')?.terms,
     ).toBeDefined();
+    // A list needs no cue to be boilerplate; the other clauses of its sentence still count.
+    const uncued =
+      'The law made it illegal to share any information likely to ridicule, degrade, or demean another person, a tribe, an ethnicity, a religion or gender; police arrested ethnic Kurds who protested.';
+    expect(ground(uncued, 'religion')).toBeUndefined();
+    expect(ground(uncued, 'race')?.terms).toEqual(expect.arrayContaining(['ethnic', 'kurds']));
   });
 
   it('does not count population figures or sources of information', () => {
