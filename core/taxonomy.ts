@@ -106,6 +106,12 @@ const TaggingRules = z.strictObject({
    * opens such a name ("Kurdistan Workers’ Party") does not count. Matched case-sensitively.
    */
   organizations: z.array(Term).default([]),
+  /**
+   * Headings whose passages list the report's findings ("Executive Summary"): there a contextual term counts
+   * next to harm anywhere in its sentence, not only within its `within` words ("threats and violence against
+   * human rights defenders, journalists, women, and other vulnerable populations").
+   */
+  summaries: z.array(Term).default([]),
   /** Spans in which no term counts, such as cross-references "(see Child Soldiers, below)". */
   ignore: z.array(Pattern).default([]),
   /** "55 men, 14 women, and five children": a head count is not a group being targeted. */
@@ -132,6 +138,7 @@ export const Taxonomy = z
       ignore: [],
       places: [],
       organizations: [],
+      summaries: [],
     }),
     grounds: z.array(TagDefinition),
     topics: z.array(TagDefinition),

@@ -1,6 +1,6 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * sets (labels, holdout-1, holdout-2, random-dev, holdout-3) and the locked test set (holdout-4). Each passage is
+ * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4). Each passage is
  * found in ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged
  * exactly as the indexer tags it.
  *
@@ -18,7 +18,7 @@ import { outline } from '../indexer/outline.ts';
 import { Tagger } from '../indexer/tag.ts';
 
 export const LABELS_FILE = fileURLToPath(new URL('./labels.jsonl', import.meta.url));
-/** The labelled sets, in the order they were drawn; holdout-4 is the locked test set (eval/README.md). */
+/** The labelled sets, in the order they were drawn; every one has been used for development (eval/README.md). */
 export const LABEL_SETS = {
   labels: { file: LABELS_FILE, description: 'development set: the rules were tuned on it' },
   'holdout-1': {
@@ -37,11 +37,12 @@ export const LABEL_SETS = {
   'holdout-3': {
     file: fileURLToPath(new URL('./holdout-3.jsonl', import.meta.url)),
     description:
-      'former test set: measured blind before and after one round of rule changes, then used for development',
+      'former test set (round 1): measured blind before and after round 1, then used for development in round 2',
   },
   'holdout-4': {
     file: fileURLToPath(new URL('./holdout-4.jsonl', import.meta.url)),
-    description: 'locked test set: labelled for grounds before any rule change, never used for development',
+    description:
+      'former test set (round 2): measured blind before and after round 2, then used for development in round 3',
   },
 } as const;
 export type LabelSet = keyof typeof LABEL_SETS;

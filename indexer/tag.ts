@@ -107,6 +107,7 @@ export class Tagger {
   private readonly attributionBefore: RegExp | null;
   private readonly place: RegExp | null;
   private readonly organization: RegExp | null;
+  private readonly summaries: RegExp[];
 
   constructor(taxonomy: Taxonomy) {
     const compile = (axis: TagAxis, def: TagDefinition): CompiledTag => ({
@@ -160,6 +161,7 @@ export class Tagger {
           'u',
         )
       : null;
+    this.summaries = rules.summaries.map(headingPattern);
     this.ignore = rules.ignore.map((p) => new RegExp(p, 'giu'));
     this.tally = rules.tallies
       ? new RegExp(`^(?:${rules.tallies.terms.map(termSource).join('|')})$`, 'iu')
@@ -184,16 +186,20 @@ export class Tagger {
     this.attributionSource = attribution
       ? new RegExp(`^(?:${attribution.sources.map(termSource).join('|')})$`, 'iu')
       : null;
-    // "activists reported", "human rights activists and local media reported", "NGOs (…) stated".
+    // "activists reported", "human rights activists and local media reported", "NGOs (…) stated" — but not
+    // the verb of a later clause: "NGOs denied registration, and it stipulated that NGOs found to have …",
+    // nor a source that reports harm to itself: "relatives reported receiving death threats".
     this.attributionAfter = attribution
       ? new RegExp(
-          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not)\\b)[\\p{L}\\p{N}’'-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+on\\b)`,
+          `^\\)?(?:\\s*\\([^)]*\\)|\\s*,?\\s+(?!(?:was|were|is|are|had|have|has|been|not|that|which|who|whom|it|they|he|she|we|could|would|should|may|might|must|can|will)\\b)[\\p{L}\\p{N}’'+-]+){0,10}?,?\\s+(?:${attribution.verbs.map(termSource).join('|')})(?!${WORD_CHAR})(?!\\s+(?:on|receiving|being|facing|experiencing)\\b)`,
           'iu',
         )
       : null;
+    // "according to NGOs", "a study by the … Observatory" — but "a study by … noted that relatives were fired"
+    // reports what was done to the relatives: the words after "that" are a new clause.
     this.attributionBefore = attribution?.before.length
       ? new RegExp(
-          `(?:${attribution.before.map(termSource).join('|')})(?:\\s+[\\p{L}\\p{N}’'(),-]+){0,8}?\\s*$`,
+          `(?:${attribution.before.map(termSource).join('|')})(?:\\s+(?!that\\b)[\\p{L}\\p{N}’'(),-]+){0,8}?\\s*$`,
           'iu',
         )
       : null;
@@ -238,6 +244,8 @@ export class Tagger {
       !(tag.negatable && inside(negated, start, end)) &&
       (tag.properNames || !inProperName(text, start, sentences));
 
+    // A summary lists its findings: "violence against journalists, lawyers, women, and other groups".
+    const summary = this.isUnder(this.summaries, sectionPath);
     const result: TagMatch[] = [];
     for (const tag of this.tags) {
       if (this.isUnder(tag.notUnder, sectionPath)) continue;
@@ -266,7 +274,7 @@ export class Tagger {
             if (unless.test(context)) continue;
           }
           // "threatened family members", not "family members visited detainees".
-          if (within !== undefined) {
+          if (within !== undefined && !summary) {
             const [from, to] = [m.index - base, m.index + m[0].length - base];
             context = `${lastWords(context.slice(0, Math.max(0, from)), within)} ${firstWords(context.slice(to), within)}`;
           }
@@ -355,18 +363,33 @@ export class Tagger {
     return spans;
   }
 
-  /** "based on race, sex, religion, language, disability, …": a list of at least `minimum` characteristics. */
+  /**
+   * "based on race, sex, religion, language, disability, …": a list of at least `minimum` characteristics, from
+   * its cue to the end of the clause; and a clause that lists as many without a cue ("likely to ridicule, degrade,
+   * or demean … a tribe, an ethnicity, a religion or gender") as a whole.
+   */
   private enumerationSpans(text: string, sentences: readonly Span[]): Span[] {
     if (!this.enumerationCue || !this.characteristics) return [];
+    const characteristics = this.characteristics;
+    const listsEnough = (start: number, end: number) =>
+      new Set([...text.slice(start, end).matchAll(characteristics)].map((c) => normalizeTerm(c[0]))).size >=
+      this.enumerationMinimum;
+    const clauseEnd = (from: number, sentenceEnd: number) => {
+      const semicolon = text.indexOf(';', from);
+      return semicolon >= 0 && semicolon < sentenceEnd ? semicolon : sentenceEnd;
+    };
     const spans: Span[] = [];
     for (const m of text.matchAll(this.enumerationCue)) {
       const sentenceEnd = sentences.find(([a, b]) => m.index >= a && m.index < b)?.[1] ?? text.length;
-      const semicolon = text.indexOf(';', m.index);
-      const end = semicolon >= 0 && semicolon < sentenceEnd ? semicolon : sentenceEnd;
-      const listed = new Set(
-        [...text.slice(m.index, end).matchAll(this.characteristics)].map((c) => normalizeTerm(c[0])),
-      );
-      if (listed.size >= this.enumerationMinimum) spans.push([m.index, end]);
+      const end = clauseEnd(m.index, sentenceEnd);
+      if (listsEnough(m.index, end)) spans.push([m.index, end]);
+    }
+    for (const [a, b] of sentences) {
+      for (let start = a; start < b; ) {
+        const end = clauseEnd(start, b);
+        if (listsEnough(start, end)) spans.push([start, end]);
+        start = end + 1;
+      }
     }
     return spans;
   }

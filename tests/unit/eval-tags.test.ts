@@ -1,9 +1,9 @@
 /**
  * The hand-labelled tag sets against the corpus: every locator still finds its passage; the random sets
  * are exactly what eval/sample.ts draws from the corpus (so they are random as documented, not picked);
- * `npm run eval:tags` prints the locked test set holdout-4; and on the development sets the tagger keeps the
- * precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and how
- * far they stand from the targets on the locked set, are in eval/README.md.
+ * `npm run eval:tags` prints the latest random set, holdout-4; and on the development sets the tagger keeps
+ * the precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and
+ * how far they stand from the targets on the test set of each round, are in eval/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';
@@ -12,18 +12,19 @@ import { draw } from '../../eval/sample.ts';
 import { type Evaluation, evaluateTags, LABEL_SETS, loadLabels } from '../../eval/tags.ts';
 import { CORPUS, describeWithCorpus, HAS_CORPUS, REPO_ROOT } from '../helpers/corpus.ts';
 
-const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev'] as const;
+const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev', 'holdout-3', 'holdout-4'] as const;
 
 /**
- * Precision and recall of the rules on the four development sets together when this guard was last
- * moved, less 0.01: a change that loses more than that on the passages the rules were built on fails.
+ * Precision and recall of the rules on the six development sets together when this guard was last
+ * moved (round 3), less 0.01: a change that loses more than that on the passages the rules were built on
+ * fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
-  race: { precision: 0.9, recall: 0.98 },
-  religion: { precision: 0.91, recall: 0.88 },
-  nationality: { precision: 0.85, recall: 0.96 },
-  'particular-social-group': { precision: 0.94, recall: 0.94 },
-  'political-opinion': { precision: 0.91, recall: 0.95 },
+  race: { precision: 0.89, recall: 0.95 },
+  religion: { precision: 0.86, recall: 0.92 },
+  nationality: { precision: 0.86, recall: 0.91 },
+  'particular-social-group': { precision: 0.93, recall: 0.93 },
+  'political-opinion': { precision: 0.89, recall: 0.93 },
 };
 
 describeWithCorpus('tag quality on the labelled passages', () => {
@@ -35,7 +36,14 @@ describeWithCorpus('tag quality on the labelled passages', () => {
   }, 180_000);
 
   it('resolves every labelled development passage in the corpus, across at least 10 countries', () => {
-    const sizes = { labels: 501, 'holdout-1': 120, 'holdout-2': 120, 'random-dev': 265 };
+    const sizes = {
+      labels: 501,
+      'holdout-1': 120,
+      'holdout-2': 120,
+      'random-dev': 265,
+      'holdout-3': 699,
+      'holdout-4': 932,
+    };
     for (const set of DEVELOPMENT) {
       const evaluation = evaluations.get(set);
       expect(evaluation?.unresolved.map((u) => `${set} ${u.label.id}: ${u.reason}`)).toEqual([]);
@@ -74,12 +82,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     }
   }, 60_000);
 
-  it('prints the locked test set holdout-4 with a row per ground, every passage resolved', () => {
+  it('prints holdout-4 with a row per ground, every passage resolved', () => {
     const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-4'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    expect(output).toMatch(/^holdout-4: 932 passages from 24 countries — locked test set/m);
+    expect(output).toMatch(/^holdout-4: 932 passages from 24 countries — former test set/m);
     for (const ground of GROUNDS) expect(output).toMatch(new RegExp(`^ground\\s+${ground}\\s+\\d+`, 'm'));
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);

@@ -128,6 +128,11 @@ describe('tagger', () => {
     expect(
       ground('The law prohibited discrimination based on race or ethnicity.', 'race')?.terms,
     ).toBeDefined();
+    // A list needs no cue to be boilerplate; the other clauses of its sentence still count.
+    const uncued =
+      'The law made it illegal to share any information likely to ridicule, degrade, or demean another person, a tribe, an ethnicity, a religion or gender; police arrested ethnic Kurds who protested.';
+    expect(ground(uncued, 'religion')).toBeUndefined();
+    expect(ground(uncued, 'race')?.terms).toEqual(expect.arrayContaining(['ethnic', 'kurds']));
   });
 
   it('does not count population figures or sources of information', () => {
@@ -237,6 +242,150 @@ describe('tagger', () => {
         'religion',
       ),
     ).toBeUndefined();
+  });
+
+  it('reads consensual same-sex conduct that is not a crime as an absence, not a crime missing from the law', () => {
+    expect(
+      ground(
+        'Criminalization: The law did not criminalize consensual same-sex sexual conduct between adults, cross-dressing, or other sexual or gender characteristic-related behaviors.',
+        'particular-social-group',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'The legal definition of rape did not include spousal rape or intimate partner rape.',
+        'particular-social-group',
+      )?.terms,
+    ).toEqual(expect.arrayContaining(['spousal rape']));
+  });
+
+  it('counts restrictions specific to refugees, not their access or a name', () => {
+    expect(
+      ground(
+        'Refugees, in particular non-Arabic-speaking refugees from Sudan, faced barriers to accessing some services, including health care and public education.',
+        'nationality',
+      )?.terms,
+    ).toEqual(['refugees']);
+    expect(
+      ground(
+        'Most refugees enjoyed access to asylum; relative freedom of movement; freedom of residence; the right to registration and documentation; and access to justice, education, health care, and employment.',
+        'nationality',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Chinese individuals posted numerous comments online calling for the Shanghai Jewish Refugees Museum to be demolished.',
+        'nationality',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('counts a fallen government’s officials where harm or the association is reported, not where it dates a law', () => {
+    const killed =
+      'Members of the Taliban reportedly killed persons in retaliation for their association with the pre-August 2021 government.';
+    expect(ground(killed, 'particular-social-group')?.terms).toEqual(['pre-august 2021 government']);
+    expect(ground(killed, 'political-opinion')?.terms).toEqual(
+      expect.arrayContaining(['pre-august 2021 government']),
+    );
+    const law =
+      'The law under the pre-August 2021 government provided criminal penalties for corruption by government officials.';
+    expect(ground(law, 'particular-social-group')).toBeUndefined();
+    expect(ground(law, 'political-opinion')).toBeUndefined();
+  });
+
+  it('tells NGOs and unionists who are repressed from NGOs that report and from labour law', () => {
+    expect(
+      ground(
+        'Several NGOs reported cases of torture and cruel, inhuman, and degrading treatment by police.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    // The verb of a later clause ("it stipulated that NGOs found …") does not make the NGOs a source.
+    expect(
+      ground(
+        'The law provided no appeals process for NGOs denied registration, and it stipulated that NGOs found to have violated certain legal provisions could be banned from operating in the country.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(['ngos']);
+    expect(
+      ground(
+        'The law prohibited antiunion discrimination and provided for the reinstatement of workers fired for legal union activities.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Many employers in the formal sector continued to blacklist or fire union members and did not reinstate them.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(['union members']);
+  });
+
+  it('reads the clause a source reports as what was done, not as another source', () => {
+    expect(
+      ground(
+        'A study by the Cuban Observatory of Human Rights noted that relatives of political prisoners were often fired from their jobs or had their private business licenses canceled.',
+        'particular-social-group',
+      )?.terms,
+    ).toEqual(['relatives']);
+    expect(
+      ground(
+        'According to relatives of the detainees, guards beat the prisoners.',
+        'particular-social-group',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reads a source that reports harm to itself as its target', () => {
+    expect(
+      ground(
+        'Some detainees and their relatives reported receiving death threats.',
+        'particular-social-group',
+      )?.terms,
+    ).toEqual(['relatives']);
+    expect(
+      ground('Relatives reported that guards beat the detainees.', 'particular-social-group'),
+    ).toBeUndefined();
+  });
+
+  it('reads activists for a group’s rights, and sources named with a "+", as what they are', () => {
+    expect(
+      ground(
+        'Civil society organizations and LGBTQI+ activists often cited social stigma against HIV and AIDS as a barrier for accessing health services.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'According to the report, LGBTQI+ activists and gay and transgender individuals often experienced police abuse.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('counts every group an Executive Summary lists as a target, not only those next to the harm', () => {
+    const finding =
+      'Criminal groups committed acts of homicide, torture, kidnapping, extortion, human trafficking, intimidation, and other threats and violence directed against human rights defenders, judicial authorities, lawyers, business community members, journalists, bloggers, women, and other vulnerable populations.';
+    expect(ground(finding, 'particular-social-group', ['Executive Summary'])?.terms).toEqual(['women']);
+    // Elsewhere the harm must stand next to the women.
+    expect(
+      ground(finding, 'particular-social-group', ['Section 1. Respect for the Integrity of the Person']),
+    ).toBeUndefined();
+  });
+
+  it('counts the state’s hold on a faith and the exclusion of minorities, not only violence', () => {
+    expect(
+      ground(
+        'Authorities ignored applications for legal recognition from new groups, including several new religious groups.',
+        'religion',
+      )?.terms,
+    ).toEqual(['religious groups']);
+    expect(
+      ground(
+        'Taliban officials were overwhelmingly Pashtun men and were uninterested in the participation of other ethnic groups and women in power.',
+        'race',
+      )?.terms,
+    ).toEqual(['ethnic']);
   });
 
   it('tags topics and legal elements', () => {
