@@ -40,6 +40,10 @@ export const DRAWS: Record<string, { firstId: number; leavesOut: readonly LabelS
     firstId: 6000,
     leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3', 'random-dev'],
   },
+  'holdout-5': {
+    firstId: 7000,
+    leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3', 'random-dev', 'holdout-4'],
+  },
 };
 
 const Manifest = z.array(z.looseObject({ path: z.string(), source_slug: z.string() }));

@@ -1,6 +1,6 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4). Each passage is
+ * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4) and the locked test set (holdout-5). Each passage is
  * found in ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged
  * exactly as the indexer tags it.
  *
@@ -18,7 +18,7 @@ import { outline } from '../indexer/outline.ts';
 import { Tagger } from '../indexer/tag.ts';
 
 export const LABELS_FILE = fileURLToPath(new URL('./labels.jsonl', import.meta.url));
-/** The labelled sets, in the order they were drawn; every one has been used for development (eval/README.md). */
+/** The labelled sets, in the order they were drawn; holdout-5 is the locked test set (eval/README.md). */
 export const LABEL_SETS = {
   labels: { file: LABELS_FILE, description: 'development set: the rules were tuned on it' },
   'holdout-1': {
@@ -44,6 +44,11 @@ export const LABEL_SETS = {
     description:
       'former test set (round 2): measured blind before and after round 2, then used for development in round 3',
   },
+  'holdout-5': {
+    file: fileURLToPath(new URL('./holdout-5.jsonl', import.meta.url)),
+    description:
+      'locked test set: labelled for grounds by two labellers who never change the rules, before round 3; never used for development',
+  },
 } as const;
 export type LabelSet = keyof typeof LABEL_SETS;
 export const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus', import.meta.url));
@@ -61,7 +66,7 @@ const Label = z.strictObject({
   /** First 16 hex digits of the sha256 of the passage's normalised text. */
   sha: z.string().regex(/^[a-f0-9]{16}$/),
   grounds: z.array(z.enum(GROUNDS)),
-  /** Absent in a set labelled for grounds only (random-dev, holdout-3, holdout-4): its topics are not scored. */
+  /** Absent in a set labelled for grounds only (random-dev, holdout-3, holdout-4, holdout-5): its topics are not scored. */
   topics: z.array(z.string()).optional(),
 });
 export type Label = z.infer<typeof Label>;

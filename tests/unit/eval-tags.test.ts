@@ -1,9 +1,9 @@
 /**
  * The hand-labelled tag sets against the corpus: every locator still finds its passage; the random sets
  * are exactly what eval/sample.ts draws from the corpus (so they are random as documented, not picked);
- * `npm run eval:tags` prints the latest random set, holdout-4; and on the development sets the tagger keeps
- * the precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and
- * how far they stand from the targets on the test set of each round, are in eval/README.md.
+ * `npm run eval:tags` prints the locked test set holdout-5; and on the development sets the tagger keeps the
+ * precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and how
+ * far they stand from the targets on the locked set, are in eval/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';
@@ -70,11 +70,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     expect(lost).toEqual([]);
   });
 
-  it('draws holdout-3, random-dev and holdout-4 exactly as eval/sample.ts does', async () => {
+  it('draws holdout-3, random-dev, holdout-4 and holdout-5 exactly as eval/sample.ts does', async () => {
     for (const [set, perReport] of [
       ['holdout-3', 20],
       ['random-dev', 8],
       ['holdout-4', 34],
+      ['holdout-5', 30],
     ] as const) {
       const drawn = await draw({ set, from: 0, perReport, corpus: CORPUS });
       const key = (l: { id: string; sha: string; file: string }) => `${l.id} ${l.sha} ${l.file}`;
@@ -82,12 +83,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     }
   }, 60_000);
 
-  it('prints holdout-4 with a row per ground, every passage resolved', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-4'], {
+  it('prints the locked test set holdout-5 with a row per ground, every passage resolved', () => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-5'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    expect(output).toMatch(/^holdout-4: 932 passages from 24 countries — former test set/m);
+    expect(output).toMatch(/^holdout-5: 713 passages from 24 countries — locked test set/m);
     for (const ground of GROUNDS) expect(output).toMatch(new RegExp(`^ground\\s+${ground}\\s+\\d+`, 'm'));
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);
