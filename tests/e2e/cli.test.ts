@@ -151,7 +151,7 @@ describe('countrycite CLI', () => {
     expect(meili.status).toBe(1);
     expect(meili.stderr).toMatch(/Cannot reach Meilisearch at MEILI_URL=http:\/\/127\.0\.0\.1:\d+/);
     for (const result of [missing, unknown, noFile, meili]) expect(result.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  });
 
   it('imports a tree, serves it, and stops cleanly on SIGTERM with no Meilisearch left', async () => {
     const data = path.join(work, 'served');

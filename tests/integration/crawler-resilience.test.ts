@@ -58,7 +58,7 @@ describe('a crawl of a misbehaving site', () => {
     [second] = (await crawl({ archive: new Archive(dataDir), sources, dataDir, ...FAST })).summaries as [
       SourceSummary,
     ];
-  }, 60_000);
+  });
   afterAll(() => bad?.close());
 
   it('ends every bad URL with its reason and captures every good one', async () => {

@@ -81,7 +81,7 @@ describeWithCorpus('tag quality on the labelled passages', () => {
       const key = (l: { id: string; sha: string; file: string }) => `${l.id} ${l.sha} ${l.file}`;
       expect(drawn.map(key).sort()).toEqual(loadLabels(LABEL_SETS[set].file).map(key).sort());
     }
-  }, 60_000);
+  });
 
   it('prints the locked test set holdout-5 with a row per ground, every passage resolved', () => {
     const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-5'], {
@@ -93,5 +93,5 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);
     expect(output).not.toMatch(/unresolved/);
-  }, 60_000);
+  });
 });
