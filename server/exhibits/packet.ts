@@ -18,13 +18,14 @@ import { readPdfLines } from '../../indexer/extract/pdf.ts';
 import { HttpProblem } from '../problem.ts';
 import { locatePassage } from './locate.ts';
 import {
+  exhibitPages,
   INDEX_FRAME,
   openOriginal,
   type PacketDeps,
   type PacketPlan,
   type PlannedExhibit,
   type PlannedPart,
-  pageSpan,
+  pagesPhrase,
   planPacket,
   TYPESET_FRAME,
 } from './plan.ts';
@@ -205,7 +206,7 @@ function drawDivider(page: PDFPage, plan: PacketPlan, exhibit: PlannedExhibit): 
       {
         runs: [
           {
-            text: `${part.document.publisher} · ${part.date} · exhibit pages ${pageSpan(part.first, part.first + part.count - 1)}`,
+            text: `${part.document.publisher} · ${part.date} · exhibit ${pagesPhrase(exhibitPages(exhibit, part))}`,
           },
         ],
         align: 'center',

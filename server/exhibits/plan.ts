@@ -7,7 +7,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { Archive } from '../../core/archive.ts';
-import { type Citation, citationDate, cite } from '../../core/citation.ts';
+import { type Citation, citationDate, cite, pageRange } from '../../core/citation.ts';
 import type { Passage } from '../../core/contract.ts';
 import type { Source } from '../../core/sources.ts';
 import { HttpProblem } from '../problem.ts';
@@ -209,8 +209,37 @@ async function typesetPart(
   return layout(measurer, [...intro, ...body], TYPESET_FRAME);
 }
 
-/** The index of exhibits; `pages` is null while the packet is being planned (the column has a fixed width). */
-export function indexTable(exhibits: { tab: string; parts: PlannedPart[] }[], numbered: boolean): Table {
+/**
+ * The packet pages an exhibit, or one document of it, occupies: the one answer the index of exhibits, the tab
+ * divider and the annotated index all give. The tab divider is the first page of its exhibit. Consecutive
+ * pagination (8 C.F.R. § 1003.32(b)) numbers every page filed, and in an ECAS filing the divider is a
+ * numbered page carrying the exhibit's letter and citation, not a physical tab outside the count. Counting it
+ * lets the ranges tile the packet, so a reader who turns to the first page in the index lands on "TAB B" and
+ * no numbered page belongs to no exhibit. Pin cites ("Exh. B at 9") still name the page that prints the
+ * passage, never the divider. Within an exhibit of several documents, the divider goes with the first one.
+ */
+export function exhibitPages(
+  exhibit: { divider: number; last: number; parts: readonly PlannedPart[] },
+  part?: PlannedPart,
+): { first: number; last: number } {
+  if (!part) return { first: exhibit.divider, last: exhibit.last };
+  const first = exhibit.parts[0] === part ? exhibit.divider : part.first;
+  return { first, last: part.first + part.count - 1 };
+}
+
+/** "3–7" for the index columns. */
+export function exhibitSpan(exhibit: Parameters<typeof exhibitPages>[0], part?: PlannedPart): string {
+  const { first, last } = exhibitPages(exhibit, part);
+  return pageRange(first, last);
+}
+
+/** "page 9", "pages 8–9", as running text says it. */
+export function pagesPhrase({ first, last }: { first: number; last: number }): string {
+  return first === last ? `page ${first}` : `pages ${pageRange(first, last)}`;
+}
+
+/** The index of exhibits; while the packet is being planned the pages column holds a placeholder of fixed width. */
+export function indexTable(exhibits: PlannedExhibit[], numbered: boolean): Table {
   return {
     columns: [
       { title: 'Tab', width: 34 },
@@ -241,15 +270,11 @@ export function indexTable(exhibits: { tab: string; parts: PlannedPart[] }[], nu
             },
           ],
           [{ text: part.date }],
-          [{ text: numbered ? pageSpan(part.first, part.first + part.count - 1) : '0000–0000' }],
+          [{ text: numbered ? exhibitSpan(e, part) : '0000–0000' }],
         ],
       })),
     ),
   };
-}
-
-export function pageSpan(first: number, last: number): string {
-  return first === last ? String(first) : `${first}–${last}`;
 }
 
 /** Resolves the request and places every page. `pdf` is the document the packet will be drawn into. */

@@ -9,9 +9,10 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Passage } from '../../core/contract.ts';
 import { createApp } from '../../server/app.ts';
+import { matchKey } from '../../server/exhibits/locate.ts';
 import type { SearchResponse } from '../../server/schemas.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { exhibitFolder, readBack } from '../helpers/exhibit-fixtures.ts';
+import { exhibitFolder, type ReadBackPage, readBack } from '../helpers/exhibit-fixtures.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 let engine: TestEngine;
@@ -98,7 +99,8 @@ describe('POST /api/exhibits', () => {
     expect(index?.text).toContain('INDEX OF EXHIBITS');
     expect(index?.text).toContain('Guatemala 2023 Human Rights Report');
     expect(index?.text).toContain('Honduras 2023 Human Rights Report');
-    expect(index?.text).toMatch(/4–5/);
+    // Tab A runs from its divider (page 3) to its last original page.
+    expect(index?.text).toMatch(/ 3–5 /);
     expect(tabA?.text).toContain('TAB A');
     expect(titlePage?.text).toContain('Guatemala 2023 Human Rights Report');
     expect(titlePage?.highlights).toHaveLength(0);
@@ -198,6 +200,145 @@ describe('the annotated exhibit index', () => {
     expect(pages[0]?.text).toContain('ANNOTATED INDEX OF EXHIBITS');
     expect(pages[0]?.text).toContain('Exh. A at 5');
     expect(pages[0]?.text).toContain('Page 1 of 1');
+  });
+});
+
+describe('page ranges and pin cites', () => {
+  /** The tab each packet page is stamped with ("Exh. C · Page 9 of 16"), by packet page number. */
+  function stampedTabs(pages: ReadBackPage[]): Map<number, string> {
+    const tabs = new Map<number, string>();
+    pages.forEach((page, i) => {
+      // Our stamp is drawn last; an original page may print its own "Page 1 of 9" before it.
+      const stamp = [...page.text.matchAll(/(?:Exh\. ([A-Z]+) · )?Page (\d+) of \d+/g)].at(-1);
+      expect(Number(stamp?.[2]), `stamp on page ${i + 1}`).toBe(i + 1);
+      if (stamp?.[1]) tabs.set(i + 1, stamp[1]);
+    });
+    return tabs;
+  }
+
+  const opening = (text: string) => matchKey(text.split(/\s+/).slice(0, 5).join(' '));
+
+  it('agree between the index of exhibits, the tab dividers, the annotated index and the pages themselves', async () => {
+    const pdfPassage = await find('femicide indigenous communities', '&country=GT');
+    const acrossPages = await find('Observers reported 11 incidents', '&country=GT');
+    expect(acrossPages.pageEnd).toBeGreaterThan(acrossPages.page ?? 0);
+    const rape = await find('rape domestic violence', '&country=HN&edition=2023');
+    const shelters = await find('shelters survivors', '&country=HN&edition=2023');
+    const unions = await find('union leaders threats employers', '&country=HN&edition=2023');
+    const press = await find('journalists death threats', '&country=HN&edition=2024');
+    const body = {
+      exhibits: [
+        { passages: [pdfPassage.id, acrossPages.id], claimElement: 'Persecution' },
+        // Two passages of one section on one page: one pin cite.
+        { passages: [rape.id, shelters.id], claimElement: 'Nexus' },
+        { documents: [press.documentId], passages: [rape.id], claimElement: 'Persecution' },
+        { passages: [press.id] },
+        { documents: [rape.documentId], passages: [rape.id, unions.id], claimElement: 'Nexus' },
+      ],
+      certificateOfService: true,
+    };
+    const passagesOf: Record<string, Passage[]> = {
+      A: [pdfPassage, acrossPages],
+      B: [rape, shelters],
+      C: [rape],
+      D: [press],
+      E: [rape, unions],
+    };
+    const packet = await readBack(new Uint8Array(await (await post(body)).arrayBuffer()));
+    const total = packet.pages.length;
+    const tabs = stampedTabs(packet.pages);
+    const textOf = (from: number, to: number) =>
+      matchKey(
+        packet.pages
+          .slice(from - 1, to)
+          .map((p) => p.text)
+          .join(' '),
+      );
+    // Each exhibit's pages, as printed on them: the divider first.
+    const actual = new Map<string, { first: number; last: number }>();
+    for (const [n, tab] of tabs) {
+      const range = actual.get(tab) ?? { first: n, last: n };
+      range.first = Math.min(range.first, n);
+      range.last = Math.max(range.last, n);
+      actual.set(tab, range);
+    }
+    expect([...actual.keys()]).toEqual(['A', 'B', 'C', 'D', 'E']);
+    const span = (r: { first: number; last: number }) =>
+      r.first === r.last ? `${r.first}` : `${r.first}–${r.last}`;
+    for (const [tab, range] of actual) {
+      expect(packet.pages[range.first - 1]?.text, `divider of ${tab}`).toContain(`TAB ${tab}`);
+      for (let n = range.first; n <= range.last; n++) expect(tabs.get(n), `page ${n}`).toBe(tab);
+    }
+
+    // The index of exhibits: one range per document, tiling the exhibit from its divider to its last page.
+    const index = packet.pages[1]?.text ?? '';
+    const rows = [...index.matchAll(/\b(?:19|20)\d{2} (\d+)(?:–(\d+))?[ \t]*\n/g)].map((m) => ({
+      first: Number(m[1]),
+      last: Number(m[2] ?? m[1]),
+    }));
+    // One row per document: C holds two.
+    expect(rows).toHaveLength(6);
+    let next = 3;
+    for (const row of rows) {
+      expect(row.first).toBe(next);
+      next = row.last + 1;
+    }
+    expect(next).toBe(total);
+    for (const [tab, range] of actual) {
+      const own = rows.filter((r) => r.first >= range.first && r.last <= range.last);
+      expect(own[0]?.first, `index row of ${tab}`).toBe(range.first);
+      expect(own.at(-1)?.last, `index row of ${tab}`).toBe(range.last);
+      // The divider gives the same range, in words.
+      const divider = packet.pages[range.first - 1]?.text ?? '';
+      expect(divider).toContain(
+        `exhibit ${own[0] && own[0].first === own[0].last ? 'page' : 'pages'} ${span(own[0] ?? range)}`,
+      );
+    }
+    expect(packet.pages[0]?.text).toContain(`Tabs A–E · Pages 1–${total}`);
+    expect(packet.pages.at(-1)?.text).toContain(`(Tabs A–E, pages 1–${total})`);
+
+    // The annotated index, from the same request: the same ranges, and pins to pages printing the passages.
+    const markdown = await (await post({ ...body, format: 'index-md' })).text();
+    const pins = new Map<string, { first: number; last: number }[]>();
+    for (const [tab, range] of actual) {
+      const row = new RegExp(`^\\| ${tab} \\| ([^|]+) \\|.*\\| ([^|]+) \\|$`, 'm').exec(markdown);
+      expect(row?.[1], `annotated index row of ${tab}`).toBe(span(range));
+      const cited = [...(row?.[2] ?? '').matchAll(/Exh\. ([A-Z]+) at (\d+)(?:–(\d+))?/g)].map((m) => {
+        expect(m[1]).toBe(tab);
+        return { first: Number(m[2]), last: Number(m[3] ?? m[2]) };
+      });
+      pins.set(tab, cited);
+      for (const pin of cited) {
+        expect(pin.first, `pin Exh. ${tab} at ${span(pin)} is not the divider`).toBeGreaterThan(range.first);
+        expect(pin.last).toBeLessThanOrEqual(range.last);
+      }
+      for (const passage of passagesOf[tab] ?? []) {
+        const printed = cited.some((pin) => textOf(pin.first, pin.last).includes(opening(passage.text)));
+        expect(printed, `a pin of Exh. ${tab} points at the page printing ${passage.id}`).toBe(true);
+      }
+      expect(new Set(cited.map(span)).size, `pins of ${tab} name each page once`).toBe(cited.length);
+    }
+    // Groups in the order of their first exhibit, tabs in letter order within a group.
+    expect([...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual([
+      'Persecution (Tabs A, C)',
+      'Nexus (Tabs B, E)',
+      'Country conditions (Tab D)',
+    ]);
+
+    // The PDF and Word forms of the annotated index carry the same pins.
+    const allPins = [...pins].flatMap(([tab, list]) => list.map((p) => `Exh. ${tab} at ${span(p)}`));
+    const indexPdf = await readBack(
+      new Uint8Array(await (await post({ ...body, format: 'index-pdf' })).arrayBuffer()),
+    );
+    const pdfText = indexPdf.pages.map((p) => p.text).join('\n');
+    const docx = await JSZip.loadAsync(await (await post({ ...body, format: 'index-docx' })).arrayBuffer());
+    const docxText = ((await docx.file('word/document.xml')?.async('string')) ?? '').replace(/<[^>]+>/g, ' ');
+    for (const pin of allPins) {
+      expect(pdfText.replace(/\s+/g, ' ')).toContain(pin);
+      expect(docxText.replace(/\s+/g, ' ')).toContain(pin);
+    }
+    expect(pdfText).not.toMatch(/^\s*;/m);
+    for (const [tab, range] of actual) expect(pdfText).toContain(`${tab} ${span(range)}`);
   });
 });
 
