@@ -244,8 +244,8 @@ async function drawOriginal(
 ) {
   if (part.render.kind !== 'original') return;
   const opened = await openOriginal(deps.archive, part.render.sha256);
-  if (typeof opened === 'string')
-    throw new HttpProblem(503, 'Archive changed', `While building the packet, ${opened}. Try again.`);
+  if ('reason' in opened)
+    throw new HttpProblem(503, 'Archive changed', `While building the packet, ${opened.reason}. Try again.`);
   const pages = part.render.pages;
   const copied = await pdf.copyPages(
     opened.pdf,

@@ -7,8 +7,9 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { Archive } from '../../core/archive.ts';
-import { type Citation, citationDate, cite, pageRange } from '../../core/citation.ts';
+import { bluebookDate, type Citation, citationDate, cite, pageRange } from '../../core/citation.ts';
 import type { Passage } from '../../core/contract.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Source } from '../../core/sources.ts';
 import { HttpProblem } from '../problem.ts';
 import type { SearchDeps } from '../search.ts';
@@ -29,6 +30,7 @@ import {
 
 export interface PacketDeps extends SearchDeps {
   archive: Archive;
+  logger?: Logger | undefined;
 }
 
 export interface PacketPins {
@@ -89,25 +91,38 @@ function originalDate(part: ExhibitPart, source: Source): string {
   return citationDate(d.publishedAt, source.citation.date, d.edition + source.publicationLagYears);
 }
 
-/** Opens the archived PDF; null (with why) when it is missing or cannot be read. */
+/**
+ * Opens the archived PDF, or says why it cannot be: the archived copy is missing or unreadable, with the
+ * parser's own message in `error` for the log (never for the court).
+ */
 export async function openOriginal(
   archive: Archive,
   sha256: string,
-): Promise<{ bytes: Uint8Array; pdf: PDFDocument } | string> {
+): Promise<{ bytes: Uint8Array; pdf: PDFDocument } | { reason: string; error?: unknown }> {
   let bytes: Uint8Array;
   try {
     bytes = await archive.read(sha256);
-  } catch {
-    return 'the archived copy of the PDF is missing';
+  } catch (error) {
+    return { reason: 'the archived copy of the PDF is missing', error };
   }
   try {
     const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
     // pdf-lib parses lazily: a damaged file fails only when its pages are read.
-    if (pdf.getPageCount() < 1) return 'the archived PDF has no pages';
+    if (pdf.getPageCount() < 1) return { reason: 'the archived PDF has no pages' };
     return { bytes, pdf };
   } catch (error) {
-    return `the archived PDF cannot be opened (${error instanceof Error ? error.message : String(error)})`;
+    return { reason: 'the archived PDF cannot be opened', error };
   }
+}
+
+/**
+ * Said on the divider and above the text when a PDF's own pages cannot be reproduced. It is filed with the
+ * court, so it says what the exhibit is and where the original is, in plain words; what went wrong goes to
+ * the log.
+ */
+export function textRenderingNote(part: ExhibitPart, citation: Citation): string {
+  const capture = part.document.capture;
+  return `The original PDF could not be reproduced in this packet. The text of the captured document follows, as extracted from the PDF captured from ${citation.url} on ${bluebookDate(capture.fetchedAt)} (SHA-256 ${capture.sha256}); bracketed page numbers are the pages of that PDF.`;
 }
 
 function sameSection(a: readonly string[], b: readonly string[]): boolean {
@@ -309,10 +324,12 @@ export async function planPacket(
         );
       } else if (part.document.format === 'pdf') {
         const original = await openOriginal(deps.archive, part.document.capture.sha256);
-        if (typeof original === 'string') {
-          notes.push(
-            `The original pages could not be included: ${original}. This exhibit is a text rendering of the cited sections as CountryCite indexed them from that PDF; bracketed page numbers are the PDF's.`,
+        if ('reason' in original) {
+          deps.logger?.warn(
+            { err: original.error, document: part.document.id, sha256: part.document.capture.sha256 },
+            `exhibit typeset from the indexed text: ${original.reason}`,
           );
+          notes.push(textRenderingNote(part, citation));
         } else {
           const cited = part.passages.flatMap((p) => range(p.page ?? 1, p.pageEnd ?? p.page ?? 1));
           const count = original.pdf.getPageCount();

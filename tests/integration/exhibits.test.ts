@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import JSZip from 'jszip';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Passage } from '../../core/contract.ts';
 import { createApp } from '../../server/app.ts';
@@ -438,19 +439,50 @@ describe('GET /api/passages/{id}/citation', () => {
 });
 
 describe('a source PDF that cannot be opened', () => {
-  it('still builds the packet, with a text rendering of the cited section and a note saying why', async () => {
+  it('still builds the packet, with a text rendering of the cited section and a plain note for the court', async () => {
     const passage = await find('femicide indigenous communities', '&country=GT');
     writeFileSync(fixtures.archive.blobPath(passage.capture.sha256), '%PDF-1.7\nthis file was damaged');
-    const response = await post({ exhibits: [{ passages: [passage.id] }] });
+    const logs: string[] = [];
+    const logged = createApp({
+      client: engine.client,
+      indexes: engine.indexes,
+      sources: fixtures.sources,
+      archive: fixtures.archive,
+      logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
+    });
+    const response = await logged.request('/api/exhibits', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ exhibits: [{ passages: [passage.id] }] }),
+    });
     expect(response.status).toBe(200);
     const { pages } = await readBack(new Uint8Array(await response.arrayBuffer()));
     const [, , divider, rendering] = pages;
-    expect(divider?.text).toContain('The original pages could not be included');
+    for (const page of [divider, rendering]) {
+      const text = page?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text).toContain('The original PDF could not be reproduced in this packet.');
+      expect(text).toContain('The text of the captured document follows');
+      expect(text).toContain(passage.url);
+      expect(text).toMatch(/captured from \S+ on \w+\.? \d+, \d{4}/);
+      expect(text.replace(/\s/g, '')).toContain(`SHA-256${passage.capture.sha256}`);
+      // What the parser said is for the operator, not the court.
+      expect(text).not.toMatch(/parse|offset|line:\d|cannot be opened|archived/i);
+    }
     expect(rendering?.text).toContain('Femicide remained a serious problem');
     expect(rendering?.text).toContain(`[p. ${passage.page}]`);
     expect(rendering?.highlights.length).toBeGreaterThan(0);
     pages.forEach((page, i) => {
       expect(page.text).toContain(`Page ${i + 1} of ${pages.length}`);
     });
+    const warning = logs.map(
+      (l) => JSON.parse(l) as { msg: string; err?: { message: string }; sha256?: string },
+    );
+    expect(warning).toContainEqual(
+      expect.objectContaining({
+        msg: 'exhibit typeset from the indexed text: the archived PDF cannot be opened',
+        sha256: passage.capture.sha256,
+        err: expect.objectContaining({ message: expect.stringMatching(/\w/) }),
+      }),
+    );
   });
 });
