@@ -353,12 +353,26 @@ function drawCertificate(pdf: PdfDoc, plan: PacketPlan): PDFPage {
   const caption: Partial<Caption> = plan.request.caption ?? {};
   const blank = '____________________';
   const title = caption.title ?? "Respondent's Submission of Country Conditions Evidence";
+  const servedOn = service.servedOn ?? 'DHS/ICE Office of the Principal Legal Advisor';
+  // ECAS serves through the case's electronic record, so it needs no address; any other method does, and a
+  // blank is left to fill in rather than a certificate that does not say where.
+  const address = service.address
+    ? ` at ${service.address.replace(/\r?\n/g, ', ')}`
+    : service.method === 'ECAS electronic service'
+      ? ''
+      : ` at ${blank}`;
+  const matter = caption.respondent
+    ? `In the Matter of ${caption.respondent}${caption.aNumber ? `, File No. ${caption.aNumber}` : ''}`
+    : null;
   const paragraphs: Paragraph[] = [
     { runs: [{ text: 'CERTIFICATE OF SERVICE', font: 'bold' }], size: 14, align: 'center' },
+    ...(matter ? [{ runs: [{ text: matter }], size: 11, align: 'center' as const, before: 6 }] : []),
     {
+      // What 8 C.F.R. § 1003.32(a) asks for: service on the opposing party on a date certain. The filing is
+      // named with its tabs and every page, so nothing is left to "any attached pages".
       runs: [
         {
-          text: `On ${service.date ? longDate(service.date) : blank}, I, ${caption.filer?.name ?? blank}, served a copy of this ${title} (${tabsSpan(plan)}, pages 1–${plan.total}) and any attached pages on ${service.servedOn ?? 'DHS/ICE Office of the Principal Legal Advisor'}${service.address ? `, ${service.address.replace(/\r?\n/g, ', ')}` : ''}, by ${service.method ?? blank}.`,
+          text: `I, ${caption.filer?.name ?? blank}, certify that on ${service.date ? longDate(service.date) : blank}, I served a complete copy of this ${title} (${tabsSpan(plan)}, pages 1–${plan.total}, this certificate included) on ${servedOn}${address} by ${service.method ?? blank}.`,
         },
       ],
       size: 12,
