@@ -396,6 +396,26 @@ describe('bad exhibit requests', () => {
     );
   });
 
+  it('names the full path of a bad field in the request body', async () => {
+    const known = await find('femicide remained widespread', '&country=HN&edition=2023');
+    const body = await problem(
+      await post({
+        exhibits: [{ passages: [known.id] }, { passages: [known.id], summary: 'x'.repeat(5000) }],
+        caption: { aNumber: 'A12', filer: { name: '' } },
+      }),
+      400,
+    );
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        { parameter: 'exhibits[1].summary', message: 'at most 600 characters' },
+        { parameter: 'caption.aNumber', message: 'an A-number such as A012-345-678' },
+        expect.objectContaining({ parameter: 'caption.filer.name' }),
+      ]),
+    );
+    expect(body.detail).toContain('exhibits[1].summary: at most 600 characters');
+    expect(body.detail).toContain('caption.aNumber: an A-number such as A012-345-678');
+  });
+
   it('refuses malformed JSON and bad caption fields with the field named', async () => {
     const response = await app.request('/api/exhibits', {
       method: 'POST',
