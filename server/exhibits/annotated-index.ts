@@ -239,7 +239,8 @@ export async function annotatedIndexPdf(
           [{ text: row.title, font: 'italic' as const }, { text: `: ${row.summary}` }],
           row.pins.length
             ? row.pins.flatMap((p, i) => [
-                { text: `${i ? '; ' : ''}${p.record}`, font: 'bold' as const },
+                ...(i ? [{ text: '; ' }] : []),
+                { text: p.record, font: 'bold' as const },
                 { text: ` (${p.source})` },
               ])
             : [{ text: '—' }],

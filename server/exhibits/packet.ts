@@ -214,11 +214,12 @@ function drawDivider(page: PDFPage, plan: PacketPlan, exhibit: PlannedExhibit): 
       },
       { runs: [{ text: part.citation.full }], size: 10, align: 'center', before: 8 },
     );
+    // The divider is filed: it states the edition's status, and gives the filer no advice.
     if (!part.document.latest) {
       paragraphs.push({
         runs: [
           {
-            text: `Historical edition: the ${part.document.edition} edition${part.document.supersededBy ? `, superseded by the ${part.document.supersededBy} edition` : ''}. It is filed for what it said; say so where you cite it.`,
+            text: `Historical edition: the ${part.document.edition} edition${part.document.supersededBy ? `, superseded by the ${part.document.supersededBy} edition` : ''}.`,
             font: 'italic',
           },
         ],
