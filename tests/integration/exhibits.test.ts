@@ -10,10 +10,16 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Passage } from '../../core/contract.ts';
 import { createApp } from '../../server/app.ts';
-import { matchKey } from '../../server/exhibits/locate.ts';
 import type { SearchResponse } from '../../server/schemas.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { exhibitFolder, type ReadBackPage, readBack } from '../helpers/exhibit-fixtures.ts';
+import {
+  annotatedRows,
+  exhibitFolder,
+  pinProblems,
+  readBack,
+  stampedTabs,
+  tabRanges,
+} from '../helpers/exhibit-fixtures.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 let engine: TestEngine;
@@ -209,20 +215,6 @@ describe('the annotated exhibit index', () => {
 });
 
 describe('page ranges and pin cites', () => {
-  /** The tab each packet page is stamped with ("Exh. C · Page 9 of 16"), by packet page number. */
-  function stampedTabs(pages: ReadBackPage[]): Map<number, string> {
-    const tabs = new Map<number, string>();
-    pages.forEach((page, i) => {
-      // Our stamp is drawn last; an original page may print its own "Page 1 of 9" before it.
-      const stamp = [...page.text.matchAll(/(?:Exh\. ([A-Z]+) · )?Page (\d+) of \d+/g)].at(-1);
-      expect(Number(stamp?.[2]), `stamp on page ${i + 1}`).toBe(i + 1);
-      if (stamp?.[1]) tabs.set(i + 1, stamp[1]);
-    });
-    return tabs;
-  }
-
-  const opening = (text: string) => matchKey(text.split(/\s+/).slice(0, 5).join(' '));
-
   it('agree between the index of exhibits, the tab dividers, the annotated index and the pages themselves', async () => {
     const pdfPassage = await find('femicide indigenous communities', '&country=GT');
     const acrossPages = await find('Observers reported 11 incidents', '&country=GT');
@@ -252,21 +244,8 @@ describe('page ranges and pin cites', () => {
     const packet = await readBack(new Uint8Array(await (await post(body)).arrayBuffer()));
     const total = packet.pages.length;
     const tabs = stampedTabs(packet.pages);
-    const textOf = (from: number, to: number) =>
-      matchKey(
-        packet.pages
-          .slice(from - 1, to)
-          .map((p) => p.text)
-          .join(' '),
-      );
     // Each exhibit's pages, as printed on them: the divider first.
-    const actual = new Map<string, { first: number; last: number }>();
-    for (const [n, tab] of tabs) {
-      const range = actual.get(tab) ?? { first: n, last: n };
-      range.first = Math.min(range.first, n);
-      range.last = Math.max(range.last, n);
-      actual.set(tab, range);
-    }
+    const actual = tabRanges(tabs);
     expect([...actual.keys()]).toEqual(['A', 'B', 'C', 'D', 'E']);
     const span = (r: { first: number; last: number }) =>
       r.first === r.last ? `${r.first}` : `${r.first}–${r.last}`;
@@ -310,25 +289,9 @@ describe('page ranges and pin cites', () => {
 
     // The annotated index, from the same request: the same ranges, and pins to pages printing the passages.
     const markdown = await (await post({ ...body, format: 'index-md' })).text();
-    const pins = new Map<string, { first: number; last: number }[]>();
-    for (const [tab, range] of actual) {
-      const row = new RegExp(`^\\| ${tab} \\| ([^|]+) \\|.*\\| ([^|]+) \\|$`, 'm').exec(markdown);
-      expect(row?.[1], `annotated index row of ${tab}`).toBe(span(range));
-      const cited = [...(row?.[2] ?? '').matchAll(/Exh\. ([A-Z]+) at (\d+)(?:–(\d+))?/g)].map((m) => {
-        expect(m[1]).toBe(tab);
-        return { first: Number(m[2]), last: Number(m[3] ?? m[2]) };
-      });
-      pins.set(tab, cited);
-      for (const pin of cited) {
-        expect(pin.first, `pin Exh. ${tab} at ${span(pin)} is not the divider`).toBeGreaterThan(range.first);
-        expect(pin.last).toBeLessThanOrEqual(range.last);
-      }
-      for (const passage of passagesOf[tab] ?? []) {
-        const printed = cited.some((pin) => textOf(pin.first, pin.last).includes(opening(passage.text)));
-        expect(printed, `a pin of Exh. ${tab} points at the page printing ${passage.id}`).toBe(true);
-      }
-      expect(new Set(cited.map(span)).size, `pins of ${tab} name each page once`).toBe(cited.length);
-    }
+    expect(pinProblems(packet.pages, markdown, passagesOf)).toEqual([]);
+    const pins = new Map([...annotatedRows(markdown)].map(([tab, row]) => [tab, row.pins]));
+    expect([...pins.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
     // Groups in the order of their first exhibit, tabs in letter order within a group.
     expect([...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual([
       'Persecution (Tabs A, C)',
