@@ -5,6 +5,8 @@
  * without script the page says so).
  */
 import { pageRange } from '../core/citation.ts';
+import { tabLetter } from '../server/exhibits/resolve.ts';
+import { LIMITS } from '../server/exhibits/schemas.ts';
 import type { Hit } from '../server/schemas.ts';
 
 /** Where the passage is, beyond its short cite: "¶ 2 · pp. 30–31", so two passages of one section differ. */
@@ -55,7 +57,12 @@ export function CartLink() {
 /** `elements`: the taxonomy's legal elements, offered for each exhibit's claim element (any text is allowed). */
 export function ExhibitCart(props: { elements: string[] }) {
   return (
-    <section class="cart" data-cart aria-labelledby="cart-title">
+    <section
+      class="cart"
+      data-cart
+      data-tabs={Array.from({ length: LIMITS.exhibits }, (_, i) => tabLetter(i)).join(' ')}
+      aria-labelledby="cart-title"
+    >
       <h1 id="cart-title">Exhibits</h1>
       <noscript>
         <p class="notice">

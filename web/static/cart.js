@@ -6,15 +6,10 @@
 const KEY = 'countrycite.exhibits';
 const SUMMARY_MAX = 600;
 
-/** A, B, … Z, AA, AB, …: as the packet letters its tabs. */
+/** The packet's tab letters (A, B, … AZ), as the page lists them in data-tabs. */
 function tabLetter(index) {
-  let n = index;
-  let letters = '';
-  do {
-    letters = String.fromCharCode(65 + (n % 26)) + letters;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return letters;
+  const letters = (document.querySelector('[data-cart]')?.dataset.tabs || '').split(' ');
+  return letters[index] || `#${index + 1}`;
 }
 
 function newKey() {
