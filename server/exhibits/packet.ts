@@ -261,7 +261,7 @@ async function drawOriginal(
         : null;
     if (!boxes) {
       part.notes.push(
-        `The passage on original page ${passage.page ?? '?'} beginning “${passage.text.split(/\s+/).slice(0, 8).join(' ')}…” could not be marked automatically; it is cited at Exh. ${exhibit.tab} at ${part.pins.get(passage.id)?.page ?? part.first}.`,
+        `The cited passage beginning “${passage.text.split(/\s+/).slice(0, 8).join(' ')}…” (original page ${passage.page ?? '?'}) is at Exh. ${exhibit.tab} at ${part.pins.get(passage.id)?.page ?? part.first}; it is not highlighted there.`,
       );
       continue;
     }

@@ -320,7 +320,7 @@ export async function planPacket(
       let marks = new Map<string, { first: number; last: number }>();
       if (snippetOnly) {
         notes.push(
-          `${source.license.notice ?? 'This publisher allows only excerpts.'} The cited passages are reproduced; attach the publisher's own copy (${citation.url}) for the full text.`,
+          `${source.license.notice ?? 'The publisher allows only excerpts of this report to be reproduced.'} Only the cited passages are reproduced here; the full text is at ${citation.url}.`,
         );
       } else if (part.document.format === 'pdf') {
         const original = await openOriginal(deps.archive, part.document.capture.sha256);
