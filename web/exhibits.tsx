@@ -6,7 +6,7 @@
  */
 import { pageRange } from '../core/citation.ts';
 import { tabLetter } from '../server/exhibits/resolve.ts';
-import { LIMITS } from '../server/exhibits/schemas.ts';
+import { LIMITS, Service } from '../server/exhibits/schemas.ts';
 import type { Hit } from '../server/schemas.ts';
 
 /** Where the passage is, beyond its short cite: "¶ 2 · pp. 30–31", so two passages of one section differ. */
@@ -119,9 +119,32 @@ export function ExhibitCart(props: { elements: string[] }) {
             EOIR ID <input name="filerEoirId" autocomplete="off" />
           </label>
         </fieldset>
-        <label class="check">
-          <input type="checkbox" name="certificate" /> Certificate of service
-        </label>
+        <fieldset>
+          <legend>
+            <label class="check">
+              <input type="checkbox" name="certificate" /> Certificate of service
+            </label>
+          </legend>
+          <label>
+            Served on{' '}
+            <input name="servedOn" size={44} placeholder="DHS/ICE Office of the Principal Legal Advisor" />
+          </label>
+          <label>
+            Address <textarea name="serviceAddress" rows={2} />
+          </label>
+          <label>
+            Date <input name="serviceDate" type="date" />
+          </label>
+          <label>
+            Method
+            <select name="serviceMethod">
+              <option value="">(fill in by hand)</option>
+              {Service.shape.method.unwrap().options.map((method) => (
+                <option value={method}>{method}</option>
+              ))}
+            </select>
+          </label>
+        </fieldset>
         <label>
           Build
           <select name="format">

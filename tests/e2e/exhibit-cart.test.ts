@@ -56,7 +56,7 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     return hit;
   }
 
-  it('tells passages apart, arranges them into tabs with a claim element and summary, and sends the filer', async () => {
+  it('tells passages apart, arranges them into tabs with a claim element and summary, and sends the filer and the service', async () => {
     const rape = await passage('rape domestic violence', '&country=HN&edition=2023');
     const shelters = await passage('shelters survivors', '&country=HN&edition=2023');
     const acrossPages = await passage('Observers reported 11 incidents', '&country=GT');
@@ -125,6 +125,10 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
       /\| A \| [^|]+ \| \*Guatemala 2023 Human Rights Report\*: Arbitrary detention goes uninvestigated\. \|/,
     );
 
+    await page.check('input[name=certificate]');
+    await page.fill('textarea[name=serviceAddress]', '100 Montgomery St\nSan Francisco, CA');
+    await page.fill('input[name=serviceDate]', '2026-04-01');
+    await page.selectOption('select[name=serviceMethod]', 'first-class mail');
     await page.selectOption('select[name=format]', 'pdf');
     const [packet] = await Promise.all([
       page.waitForEvent('download'),
@@ -136,6 +140,12 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     }
     expect(pages[1]?.text).toMatch(/\bC\b/);
     expect(pages.filter((p) => /TAB [ABC]\b/.test(p.text))).toHaveLength(3);
+    expect(pages.at(-1)?.text.replace(/\s+/g, ' ')).toContain(
+      'I, Pat Attorney, certify that on April 1, 2026, I served a complete copy',
+    );
+    expect(pages.at(-1)?.text.replace(/\s+/g, ' ')).toContain(
+      'on DHS/ICE Office of the Principal Legal Advisor at 100 Montgomery St, San Francisco, CA by first-class mail.',
+    );
     await context.close();
   });
 });

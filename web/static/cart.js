@@ -223,6 +223,17 @@ async function build(form) {
     ...(e.claimElement.trim() ? { claimElement: e.claimElement.trim() } : {}),
     ...(e.summary.trim() ? { summary: e.summary.trim() } : {}),
   }));
+  const service = {};
+  for (const [field, name] of [
+    ['servedOn', 'servedOn'],
+    ['address', 'serviceAddress'],
+    ['date', 'serviceDate'],
+    ['method', 'serviceMethod'],
+  ]) {
+    const value = text(data, name);
+    if (value) service[field] = value;
+  }
+  const certificate = data.get('certificate') === 'on' && (Object.keys(service).length ? service : true);
   const format = text(data, 'format') || 'pdf';
   const status = form.querySelector('[data-cart-status]');
   status.textContent = 'Building…';
@@ -232,7 +243,7 @@ async function build(form) {
     body: JSON.stringify({
       exhibits,
       caption,
-      certificateOfService: data.get('certificate') === 'on',
+      certificateOfService: certificate,
       format,
     }),
   });
