@@ -122,7 +122,7 @@ export async function openOriginal(
  */
 export function textRenderingNote(part: ExhibitPart, citation: Citation): string {
   const capture = part.document.capture;
-  return `The original PDF could not be reproduced in this packet. The text of the captured document follows, as extracted from the PDF captured from ${citation.url} on ${bluebookDate(capture.fetchedAt)} (SHA-256 ${capture.sha256}); bracketed page numbers are the pages of that PDF.`;
+  return `The original PDF could not be reproduced in this packet. The text of ${part.whole ? 'the captured document' : 'the cited sections of the captured document'} follows, as extracted from the PDF captured from ${citation.url} on ${bluebookDate(capture.fetchedAt)} (SHA-256 ${capture.sha256}); bracketed page numbers are the pages of that PDF.`;
 }
 
 function sameSection(a: readonly string[], b: readonly string[]): boolean {

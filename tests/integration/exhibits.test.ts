@@ -454,7 +454,7 @@ describe('a source PDF that cannot be opened', () => {
     for (const page of [divider, rendering]) {
       const text = page?.text.replace(/\s+/g, ' ') ?? '';
       expect(text).toContain('The original PDF could not be reproduced in this packet.');
-      expect(text).toContain('The text of the captured document follows');
+      expect(text).toContain('The text of the cited sections of the captured document follows');
       expect(text).toContain(passage.url);
       expect(text).toMatch(/captured from \S+ on \w+\.? \d+, \d{4}/);
       expect(text.replace(/\s/g, '')).toContain(`SHA-256${passage.capture.sha256}`);
