@@ -4,7 +4,7 @@
  * fields and download the packet and its annotated index.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hit, SearchResponse } from '../../server/schemas.ts';
 import { HAS_CHROMIUM, startWebUi, type WebUi } from '../helpers/chromium.ts';
@@ -20,6 +20,18 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     ({ browser, base } = ui);
   });
   afterAll(() => ui?.stop());
+
+  /** Presses Build and reads what the browser downloads. */
+  async function build(page: Page): Promise<{ name: string; bytes: Uint8Array }> {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('form button[type=submit]'),
+    ]);
+    return {
+      name: download.suggestedFilename(),
+      bytes: new Uint8Array(readFileSync((await download.path()) as string)),
+    };
+  }
 
   it('collects passages and downloads the packet', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
@@ -37,12 +49,9 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     await expect(page.locator('[data-cart-item]').count()).resolves.toBe(2);
     await page.fill('input[name=respondent]', 'Jane Doe');
     await page.check('input[name=certificate]');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('form button[type=submit]'),
-    ]);
-    expect(download.suggestedFilename()).toBe('exhibit-packet.pdf');
-    const { pages } = await readBack(new Uint8Array(readFileSync((await download.path()) as string)));
+    const download = await build(page);
+    expect(download.name).toBe('exhibit-packet.pdf');
+    const { pages } = await readBack(download.bytes);
     expect(pages[0]?.text).toContain('JANE DOE');
     expect(pages.some((p) => p.text.includes('TAB A'))).toBe(true);
     expect(pages.at(-1)?.text).toContain('CERTIFICATE OF SERVICE');
@@ -114,11 +123,7 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     await page.fill('input[name=filerFirm]', 'Legal Aid');
     await page.fill('textarea[name=filerAddress]', '1 Main St\nSan Francisco, CA');
     await page.selectOption('select[name=format]', 'index-md');
-    const [markdown] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('form button[type=submit]'),
-    ]);
-    const text = readFileSync((await markdown.path()) as string, 'utf8');
+    const text = new TextDecoder().decode((await build(page)).bytes);
     expect(text).toContain('## Country conditions (Tab A)');
     expect(text).toContain('## Nexus (Tabs B, C)');
     expect(text).toMatch(
@@ -130,11 +135,7 @@ describe.skipIf(!HAS_CHROMIUM)('exhibit cart in Chromium', () => {
     await page.fill('input[name=serviceDate]', '2026-04-01');
     await page.selectOption('select[name=serviceMethod]', 'first-class mail');
     await page.selectOption('select[name=format]', 'pdf');
-    const [packet] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('form button[type=submit]'),
-    ]);
-    const { pages } = await readBack(new Uint8Array(readFileSync((await packet.path()) as string)));
+    const { pages } = await readBack((await build(page)).bytes);
     for (const line of ['Pat Attorney', 'Legal Aid', '1 Main St', 'San Francisco, CA']) {
       expect(pages[0]?.text).toContain(line);
     }

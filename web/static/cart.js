@@ -198,41 +198,42 @@ function text(data, field) {
   return String(data.get(field) || '').trim();
 }
 
+/** The form fields filled in, under the names the API gives them: `names` is [[apiField, formField], …]. */
+function filled(data, names) {
+  const out = {};
+  for (const [field, name] of names) {
+    const value = text(data, name);
+    if (value) out[field] = value;
+  }
+  return out;
+}
+
 async function build(form) {
   const data = new FormData(form);
-  const caption = {};
-  for (const field of ['respondent', 'aNumber', 'court', 'judge', 'nextHearing']) {
-    const value = text(data, field);
-    if (value) caption[field] = value;
-  }
-  const filer = {};
-  for (const [field, name] of [
+  const caption = filled(
+    data,
+    ['respondent', 'aNumber', 'court', 'judge', 'nextHearing'].map((f) => [f, f]),
+  );
+  const filer = filled(data, [
     ['name', 'filerName'],
     ['firm', 'filerFirm'],
     ['address', 'filerAddress'],
     ['phone', 'filerPhone'],
     ['email', 'filerEmail'],
     ['eoirId', 'filerEoirId'],
-  ]) {
-    const value = text(data, name);
-    if (value) filer[field] = value;
-  }
+  ]);
   if (Object.keys(filer).length) caption.filer = filer;
   const exhibits = load().exhibits.map((e) => ({
     passages: e.passages.map((p) => p.id),
     ...(e.claimElement.trim() ? { claimElement: e.claimElement.trim() } : {}),
     ...(e.summary.trim() ? { summary: e.summary.trim() } : {}),
   }));
-  const service = {};
-  for (const [field, name] of [
+  const service = filled(data, [
     ['servedOn', 'servedOn'],
     ['address', 'serviceAddress'],
     ['date', 'serviceDate'],
     ['method', 'serviceMethod'],
-  ]) {
-    const value = text(data, name);
-    if (value) service[field] = value;
-  }
+  ]);
   const certificate = data.get('certificate') === 'on' && (Object.keys(service).length ? service : true);
   const format = text(data, 'format') || 'pdf';
   const status = form.querySelector('[data-cart-status]');
