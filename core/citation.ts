@@ -126,14 +126,16 @@ function splitPath(sectionPath: readonly string[]): { numbers: string[]; names: 
 }
 
 /**
- * Pin cite from a section path: numbered and lettered headings become "§ 1.c" (also "§ II", "§ 2.4");
- * named headings are quoted after it ("Women: Rape and Domestic Violence").
+ * Pin cite from a section path: numbered and lettered headings become "§ 1.c" (also "§ II", "§ 2.4"), with
+ * the named headings under them quoted after it ("§ 6 (“Women: Rape and Domestic Violence”)"). A path of
+ * named headings only is cited "at “Executive Summary”": set bare after a title, a parenthetical would read
+ * as part of the title and run into the date parenthetical ("Report (“Executive Summary”) (2024)").
  */
 export function sectionPin(sectionPath: readonly string[]): string {
   const { numbers, names } = splitPath(sectionPath);
-  const section = numbers.length ? `§ ${numbers.join('.')}` : '';
-  const named = names.length ? `(“${names.join(': ')}”)` : '';
-  return [section, named].filter(Boolean).join(' ');
+  if (!numbers.length) return namedPin(names, '');
+  const named = names.length ? ` (“${names.join(': ')}”)` : '';
+  return `§ ${numbers.join('.')}${named}`;
 }
 
 export function pageRange(page: number | null, pageEnd: number | null): string {
@@ -154,9 +156,12 @@ interface Pin {
 
 const NO_PIN: Pin = { full: '', short: '' };
 
-function withPage(base: string, pages: string): string {
-  if (!pages) return base;
-  return base ? `${base}, at ${pages}` : `at ${pages}`;
+/** A section pin with the page: "§ 6 (“Women”), at 41"; a named part with its page, "at 41 (“Women”)". */
+function sectionWithPage(sectionPath: readonly string[], pages: string): string {
+  const { numbers, names } = splitPath(sectionPath);
+  if (!numbers.length) return namedPin(names, pages);
+  const pin = sectionPin(sectionPath);
+  return pages ? `${pin}, at ${pages}` : pin;
 }
 
 function namedPin(names: string[], pages: string): string {
@@ -167,16 +172,17 @@ function namedPin(names: string[], pages: string): string {
 
 const same = (pin: string): Pin => (pin ? { full: ` ${pin}`, short: ` ${pin}` } : NO_PIN);
 
-function pinFor(locator: Locator | undefined, style: CitationRules['pin']): Pin {
+function pinFor(locator: Locator | undefined, style: CitationRules['pin'], title: string): Pin {
   if (!locator) return NO_PIN;
   const pages = pageRange(locator.page, locator.pageEnd);
   const { names } = splitPath(locator.sectionPath);
   switch (style) {
     case 'section':
-      return same(withPage(sectionPin(locator.sectionPath), pages));
+      return same(sectionWithPage(locator.sectionPath, pages));
     case 'paragraph': {
       const numbered = /^(\d{1,2}(?:\.\d{1,3}){1,3})\s/.exec(locator.text ?? '')?.[1];
-      return same(withPage(numbered ? `¶ ${numbered}` : sectionPin(locator.sectionPath), pages));
+      if (!numbered) return same(sectionWithPage(locator.sectionPath, pages));
+      return same(pages ? `¶ ${numbered}, at ${pages}` : `¶ ${numbered}`);
     }
     case 'indicator': {
       const indicator = [...locator.sectionPath, locator.text ?? '']
@@ -189,8 +195,10 @@ function pinFor(locator: Locator | undefined, style: CitationRules['pin']): Pin 
     }
     case 'page':
       // Bluebook: a page follows the title bare in the full form ("Annual Report 34") and with "at" after a
-      // short form ("Ann. Rep. at 34").
-      return pages ? { full: ` ${pages}`, short: ` at ${pages}` } : same(namedPin(names, pages));
+      // short form ("Ann. Rep. at 34"); after a title ending in a numeral, with ", at" so the page cannot
+      // be read as part of it ("Nicaragua 2024, at 176", not "Nicaragua 2024 176").
+      if (!pages) return same(namedPin(names, pages));
+      return { full: /\d$/.test(title) ? `, at ${pages}` : ` ${pages}`, short: ` at ${pages}` };
     case 'named':
       return same(namedPin(names, pages));
   }
@@ -216,7 +224,7 @@ function titles(work: CitableWork, source: Source): { title: string; short: stri
 export function cite(work: CitableWork, source: Source, locator?: Locator): Citation {
   const rules = source.citation;
   const { title, short: shortTitle } = titles(work, source);
-  const pin = pinFor(locator, rules.pin);
+  const pin = pinFor(locator, rules.pin, title);
   const date = citationDate(work.publishedAt, rules.date, work.edition + source.publicationLagYears);
   const url = citedUrl(work.url, locator?.anchor);
   const lastVisited = bluebookDate(work.capture.fetchedAt);

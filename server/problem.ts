@@ -47,11 +47,20 @@ export function problemResponse(c: Context, problem: Omit<Problem, 'type'> & { t
   });
 }
 
+/** Where in a JSON body a bad value is: "exhibits[0].summary", "caption.aNumber". */
+function bodyPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
 /** zod validation issues → one problem listing every bad parameter. */
 export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[], where: string): Response {
-  // Report the parameter by its name ("country"), not the position inside a repeated parameter.
+  // A query parameter is named ("country"), not the position inside a repeated parameter; a field of a
+  // JSON body by its full path, so the caller finds it in a long request.
   const errors = issues.map((issue) => ({
-    parameter: String(issue.path[0] ?? where),
+    parameter: where === 'json' && issue.path.length ? bodyPath(issue.path) : String(issue.path[0] ?? where),
     message: issue.message,
   }));
   return problemResponse(c, {

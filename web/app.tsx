@@ -8,10 +8,12 @@ import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { secureHeaders } from 'hono/secure-headers';
+import { pageRange } from '../core/citation.ts';
 import { GROUNDS } from '../core/contract.ts';
 import { countryByCode } from '../core/countries.ts';
 import { loadTaxonomy } from '../core/taxonomy.ts';
 import { type AppDeps, createApp, originOf } from '../server/app.ts';
+import { longDate } from '../server/exhibits/packet.ts';
 import { HttpProblem } from '../server/problem.ts';
 import {
   type FacetName,
@@ -366,6 +368,11 @@ function HitCard(props: { hit: Hit }) {
   );
 }
 
+/** When a capture was made, as a reader says it: "December 1, 2026, 22:19 UTC". */
+export function captureTime(iso: string): string {
+  return `${longDate(iso)}, ${new Date(iso).toISOString().slice(11, 16)} UTC`;
+}
+
 /** This page's URL with some parameters set (or removed, for null). */
 function linkWith(c: Context, changes: Record<string, string | null>): string {
   const url = new URL(c.req.url);
@@ -582,7 +589,7 @@ export function createWebApp(deps: AppDeps) {
   app.get('/exhibits', ui, (c) =>
     c.html(
       <Layout title="Exhibits – CountryCite">
-        <ExhibitCart />
+        <ExhibitCart elements={vocabularies(deps).elements.map((e) => e.label)} />
       </Layout>,
     ),
   );
@@ -615,7 +622,12 @@ export function createWebApp(deps: AppDeps) {
           <div class="meta">
             <span>{passage.publisher}</span>
             <EditionBadge hit={passage} />
-            {passage.page !== null ? <span>Page {passage.page}</span> : null}
+            {passage.page !== null ? (
+              <span>
+                {passage.pageEnd !== null && passage.pageEnd !== passage.page ? 'Pages' : 'Page'}{' '}
+                {pageRange(passage.page, passage.pageEnd)}
+              </span>
+            ) : null}
             <span>¶ {passage.paragraph}</span>
           </div>
           <SectionPath path={passage.sectionPath} />
@@ -645,7 +657,8 @@ export function createWebApp(deps: AppDeps) {
             <dd>{passage.countryName}</dd>
             <dt>Captured</dt>
             <dd>
-              {passage.capture.fetchedAt} · sha256 {passage.capture.sha256}
+              <time datetime={passage.capture.fetchedAt}>{captureTime(passage.capture.fetchedAt)}</time> ·
+              sha256 {passage.capture.sha256}
             </dd>
             <dt>Licence</dt>
             <dd>{source?.license.name ?? passage.license.id}</dd>

@@ -20,7 +20,7 @@ import { PDFDocument } from 'pdf-lib';
 import { citePassage, exhibitPin } from '../../core/citation.ts';
 import { splitSentences } from '../../indexer/sentences.ts';
 import { longDate } from './packet.ts';
-import { type PacketDeps, type PacketPlan, pageSpan, planPacket } from './plan.ts';
+import { exhibitSpan, type PacketDeps, type PacketPlan, planPacket } from './plan.ts';
 import type { ExhibitRequest } from './schemas.ts';
 import { drawLines, drawTablePage, drawText, LETTER, layout, layoutTable, type Table } from './typeset.ts';
 
@@ -48,6 +48,22 @@ function defaultSummary(text: string): string {
   return `“${words.slice(0, SUMMARY_WORDS).join(' ')}${words.length > SUMMARY_WORDS ? ' …' : ''}”`;
 }
 
+/** Passages of one section printed on the same page cite the same way: the index names that place once. */
+function uniquePins(pins: AnnotatedRow['pins']): AnnotatedRow['pins'] {
+  const seen = new Set<string>();
+  return pins.filter((p) => {
+    const key = `${p.record}\u0000${p.source}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Groups follow the packet: a claim element comes where its first exhibit is, and its tabs are listed in
+ * letter order. The attorney ordered the exhibits; the index does not reorder them, and the group heading
+ * names its tabs so an element whose exhibits are not consecutive (Tabs A, C) reads as such.
+ */
 export function annotatedIndex(plan: PacketPlan): AnnotatedIndex {
   const groups: AnnotatedIndex['groups'] = [];
   for (const exhibit of plan.exhibits) {
@@ -61,17 +77,19 @@ export function annotatedIndex(plan: PacketPlan): AnnotatedIndex {
     const firstCited = cited[0]?.passage;
     group.rows.push({
       tab: exhibit.tab,
-      pages: pageSpan(exhibit.divider, exhibit.last),
+      pages: exhibitSpan(exhibit),
       title: exhibit.parts.map((p) => p.title).join('; '),
       summary:
         exhibit.spec.summary ?? (firstCited ? defaultSummary(firstCited.text) : 'Full text of the report.'),
-      pins: cited.map(({ part, passage }) => {
-        const pin = part.pins.get(passage.id) ?? { page: part.first, pageEnd: part.first };
-        return {
-          record: exhibitPin(exhibit.tab, pin.page, pin.pageEnd),
-          source: citePassage(passage, part.source).short,
-        };
-      }),
+      pins: uniquePins(
+        cited.map(({ part, passage }) => {
+          const pin = part.pins.get(passage.id) ?? { page: part.first, pageEnd: part.first };
+          return {
+            record: exhibitPin(exhibit.tab, pin.page, pin.pageEnd),
+            source: citePassage(passage, part.source).short,
+          };
+        }),
+      ),
     });
   }
   const caption = plan.request.caption;
@@ -94,6 +112,12 @@ export function annotatedIndex(plan: PacketPlan): AnnotatedIndex {
   };
 }
 
+/** "Nexus (Tabs B, E)". */
+export function groupHeading(group: AnnotatedIndex['groups'][number]): string {
+  const tabs = group.rows.map((r) => r.tab);
+  return `${group.element} (${tabs.length === 1 ? 'Tab' : 'Tabs'} ${tabs.join(', ')})`;
+}
+
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\|*_[\]<>`#])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
@@ -103,7 +127,7 @@ export function annotatedIndexMarkdown(index: AnnotatedIndex): string {
   if (index.caption) lines.push(escapeMarkdown(index.caption), '');
   for (const group of index.groups) {
     lines.push(
-      `## ${escapeMarkdown(group.element)}`,
+      `## ${escapeMarkdown(groupHeading(group))}`,
       '',
       '| Tab | Pages | Summary | Pin cites |',
       '| --- | --- | --- | --- |',
@@ -141,7 +165,7 @@ export async function annotatedIndexDocx(index: AnnotatedIndex): Promise<Uint8Ar
     body.push(
       new DocxParagraph({
         heading: HeadingLevel.HEADING_2,
-        children: [new TextRun({ text: group.element, font })],
+        children: [new TextRun({ text: groupHeading(group), font })],
       }),
     );
     const header = new TableRow({
@@ -207,7 +231,7 @@ export async function annotatedIndexPdf(
       { title: 'Pin cites', width: 184 },
     ],
     rows: index.groups.flatMap((group) => [
-      { heading: group.element },
+      { heading: groupHeading(group) },
       ...group.rows.map((row) => ({
         cells: [
           [{ text: row.tab, font: 'bold' as const }],
@@ -215,7 +239,8 @@ export async function annotatedIndexPdf(
           [{ text: row.title, font: 'italic' as const }, { text: `: ${row.summary}` }],
           row.pins.length
             ? row.pins.flatMap((p, i) => [
-                { text: `${i ? '; ' : ''}${p.record}`, font: 'bold' as const },
+                ...(i ? [{ text: '; ' }] : []),
+                { text: p.record, font: 'bold' as const },
                 { text: ` (${p.source})` },
               ])
             : [{ text: '—' }],

@@ -18,13 +18,14 @@ import { readPdfLines } from '../../indexer/extract/pdf.ts';
 import { HttpProblem } from '../problem.ts';
 import { locatePassage } from './locate.ts';
 import {
+  exhibitPages,
   INDEX_FRAME,
   openOriginal,
   type PacketDeps,
   type PacketPlan,
   type PlannedExhibit,
   type PlannedPart,
-  pageSpan,
+  pagesPhrase,
   planPacket,
   TYPESET_FRAME,
 } from './plan.ts';
@@ -205,7 +206,7 @@ function drawDivider(page: PDFPage, plan: PacketPlan, exhibit: PlannedExhibit): 
       {
         runs: [
           {
-            text: `${part.document.publisher} · ${part.date} · exhibit pages ${pageSpan(part.first, part.first + part.count - 1)}`,
+            text: `${part.document.publisher} · ${part.date} · exhibit ${pagesPhrase(exhibitPages(exhibit, part))}`,
           },
         ],
         align: 'center',
@@ -213,11 +214,12 @@ function drawDivider(page: PDFPage, plan: PacketPlan, exhibit: PlannedExhibit): 
       },
       { runs: [{ text: part.citation.full }], size: 10, align: 'center', before: 8 },
     );
+    // The divider is filed: it states the edition's status, and gives the filer no advice.
     if (!part.document.latest) {
       paragraphs.push({
         runs: [
           {
-            text: `Historical edition: the ${part.document.edition} edition${part.document.supersededBy ? `, superseded by the ${part.document.supersededBy} edition` : ''}. It is filed for what it said; say so where you cite it.`,
+            text: `Historical edition: the ${part.document.edition} edition${part.document.supersededBy ? `, superseded by the ${part.document.supersededBy} edition` : ''}.`,
             font: 'italic',
           },
         ],
@@ -243,8 +245,8 @@ async function drawOriginal(
 ) {
   if (part.render.kind !== 'original') return;
   const opened = await openOriginal(deps.archive, part.render.sha256);
-  if (typeof opened === 'string')
-    throw new HttpProblem(503, 'Archive changed', `While building the packet, ${opened}. Try again.`);
+  if ('reason' in opened)
+    throw new HttpProblem(503, 'Archive changed', `While building the packet, ${opened.reason}. Try again.`);
   const pages = part.render.pages;
   const copied = await pdf.copyPages(
     opened.pdf,
@@ -259,7 +261,7 @@ async function drawOriginal(
         : null;
     if (!boxes) {
       part.notes.push(
-        `The passage on original page ${passage.page ?? '?'} beginning “${passage.text.split(/\s+/).slice(0, 8).join(' ')}…” could not be marked automatically; it is cited at Exh. ${exhibit.tab} at ${part.pins.get(passage.id)?.page ?? part.first}.`,
+        `The cited passage beginning “${passage.text.split(/\s+/).slice(0, 8).join(' ')}…” (original page ${passage.page ?? '?'}) is at Exh. ${exhibit.tab} at ${part.pins.get(passage.id)?.page ?? part.first}; it is not highlighted there.`,
       );
       continue;
     }
@@ -352,12 +354,26 @@ function drawCertificate(pdf: PdfDoc, plan: PacketPlan): PDFPage {
   const caption: Partial<Caption> = plan.request.caption ?? {};
   const blank = '____________________';
   const title = caption.title ?? "Respondent's Submission of Country Conditions Evidence";
+  const servedOn = service.servedOn ?? 'DHS/ICE Office of the Principal Legal Advisor';
+  // ECAS serves through the case's electronic record, so it needs no address; any other method does, and a
+  // blank is left to fill in rather than a certificate that does not say where.
+  const address = service.address
+    ? ` at ${service.address.replace(/\r?\n/g, ', ')}`
+    : service.method === 'ECAS electronic service'
+      ? ''
+      : ` at ${blank}`;
+  const matter = caption.respondent
+    ? `In the Matter of ${caption.respondent}${caption.aNumber ? `, File No. ${caption.aNumber}` : ''}`
+    : null;
   const paragraphs: Paragraph[] = [
     { runs: [{ text: 'CERTIFICATE OF SERVICE', font: 'bold' }], size: 14, align: 'center' },
+    ...(matter ? [{ runs: [{ text: matter }], size: 11, align: 'center' as const, before: 6 }] : []),
     {
+      // What 8 C.F.R. § 1003.32(a) asks for: service on the opposing party on a date certain. The filing is
+      // named with its tabs and every page, so nothing is left to "any attached pages".
       runs: [
         {
-          text: `On ${service.date ? longDate(service.date) : blank}, I, ${caption.filer?.name ?? blank}, served a copy of this ${title} (${tabsSpan(plan)}, pages 1–${plan.total}) and any attached pages on ${service.servedOn ?? 'DHS/ICE Office of the Principal Legal Advisor'}${service.address ? `, ${service.address.replace(/\r?\n/g, ', ')}` : ''}, by ${service.method ?? blank}.`,
+          text: `I, ${caption.filer?.name ?? blank}, certify that on ${service.date ? longDate(service.date) : blank}, I served a complete copy of this ${title} (${tabsSpan(plan)}, pages 1–${plan.total}, this certificate included) on ${servedOn}${address} by ${service.method ?? blank}.`,
         },
       ],
       size: 12,

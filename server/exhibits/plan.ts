@@ -7,8 +7,9 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { Archive } from '../../core/archive.ts';
-import { type Citation, citationDate, cite } from '../../core/citation.ts';
+import { bluebookDate, type Citation, citationDate, cite, pageRange } from '../../core/citation.ts';
 import type { Passage } from '../../core/contract.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Source } from '../../core/sources.ts';
 import { HttpProblem } from '../problem.ts';
 import type { SearchDeps } from '../search.ts';
@@ -29,6 +30,7 @@ import {
 
 export interface PacketDeps extends SearchDeps {
   archive: Archive;
+  logger?: Logger | undefined;
 }
 
 export interface PacketPins {
@@ -89,25 +91,38 @@ function originalDate(part: ExhibitPart, source: Source): string {
   return citationDate(d.publishedAt, source.citation.date, d.edition + source.publicationLagYears);
 }
 
-/** Opens the archived PDF; null (with why) when it is missing or cannot be read. */
+/**
+ * Opens the archived PDF, or says why it cannot be: the archived copy is missing or unreadable, with the
+ * parser's own message in `error` for the log (never for the court).
+ */
 export async function openOriginal(
   archive: Archive,
   sha256: string,
-): Promise<{ bytes: Uint8Array; pdf: PDFDocument } | string> {
+): Promise<{ bytes: Uint8Array; pdf: PDFDocument } | { reason: string; error?: unknown }> {
   let bytes: Uint8Array;
   try {
     bytes = await archive.read(sha256);
-  } catch {
-    return 'the archived copy of the PDF is missing';
+  } catch (error) {
+    return { reason: 'the archived copy of the PDF is missing', error };
   }
   try {
     const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
     // pdf-lib parses lazily: a damaged file fails only when its pages are read.
-    if (pdf.getPageCount() < 1) return 'the archived PDF has no pages';
+    if (pdf.getPageCount() < 1) return { reason: 'the archived PDF has no pages' };
     return { bytes, pdf };
   } catch (error) {
-    return `the archived PDF cannot be opened (${error instanceof Error ? error.message : String(error)})`;
+    return { reason: 'the archived PDF cannot be opened', error };
   }
+}
+
+/**
+ * Said on the divider and above the text when a PDF's own pages cannot be reproduced. It is filed with the
+ * court, so it says what the exhibit is and where the original is, in plain words; what went wrong goes to
+ * the log.
+ */
+export function textRenderingNote(part: ExhibitPart, citation: Citation): string {
+  const capture = part.document.capture;
+  return `The original PDF could not be reproduced in this packet. The text of ${part.whole ? 'the captured document' : 'the cited sections of the captured document'} follows, as extracted from the PDF captured from ${citation.url} on ${bluebookDate(capture.fetchedAt)} (SHA-256 ${capture.sha256}); bracketed page numbers are the pages of that PDF.`;
 }
 
 function sameSection(a: readonly string[], b: readonly string[]): boolean {
@@ -209,8 +224,37 @@ async function typesetPart(
   return layout(measurer, [...intro, ...body], TYPESET_FRAME);
 }
 
-/** The index of exhibits; `pages` is null while the packet is being planned (the column has a fixed width). */
-export function indexTable(exhibits: { tab: string; parts: PlannedPart[] }[], numbered: boolean): Table {
+/**
+ * The packet pages an exhibit, or one document of it, occupies: the one answer the index of exhibits, the tab
+ * divider and the annotated index all give. The tab divider is the first page of its exhibit. Consecutive
+ * pagination (8 C.F.R. § 1003.32(b)) numbers every page filed, and in an ECAS filing the divider is a
+ * numbered page carrying the exhibit's letter and citation, not a physical tab outside the count. Counting it
+ * lets the ranges tile the packet, so a reader who turns to the first page in the index lands on "TAB B" and
+ * no numbered page belongs to no exhibit. Pin cites ("Exh. B at 9") still name the page that prints the
+ * passage, never the divider. Within an exhibit of several documents, the divider goes with the first one.
+ */
+export function exhibitPages(
+  exhibit: { divider: number; last: number; parts: readonly PlannedPart[] },
+  part?: PlannedPart,
+): { first: number; last: number } {
+  if (!part) return { first: exhibit.divider, last: exhibit.last };
+  const first = exhibit.parts[0] === part ? exhibit.divider : part.first;
+  return { first, last: part.first + part.count - 1 };
+}
+
+/** "3–7" for the index columns. */
+export function exhibitSpan(exhibit: Parameters<typeof exhibitPages>[0], part?: PlannedPart): string {
+  const { first, last } = exhibitPages(exhibit, part);
+  return pageRange(first, last);
+}
+
+/** "page 9", "pages 8–9", as running text says it. */
+export function pagesPhrase({ first, last }: { first: number; last: number }): string {
+  return first === last ? `page ${first}` : `pages ${pageRange(first, last)}`;
+}
+
+/** The index of exhibits; while the packet is being planned the pages column holds a placeholder of fixed width. */
+export function indexTable(exhibits: PlannedExhibit[], numbered: boolean): Table {
   return {
     columns: [
       { title: 'Tab', width: 34 },
@@ -241,15 +285,11 @@ export function indexTable(exhibits: { tab: string; parts: PlannedPart[] }[], nu
             },
           ],
           [{ text: part.date }],
-          [{ text: numbered ? pageSpan(part.first, part.first + part.count - 1) : '0000–0000' }],
+          [{ text: numbered ? exhibitSpan(e, part) : '0000–0000' }],
         ],
       })),
     ),
   };
-}
-
-export function pageSpan(first: number, last: number): string {
-  return first === last ? String(first) : `${first}–${last}`;
 }
 
 /** Resolves the request and places every page. `pdf` is the document the packet will be drawn into. */
@@ -280,14 +320,16 @@ export async function planPacket(
       let marks = new Map<string, { first: number; last: number }>();
       if (snippetOnly) {
         notes.push(
-          `${source.license.notice ?? 'This publisher allows only excerpts.'} The cited passages are reproduced; attach the publisher's own copy (${citation.url}) for the full text.`,
+          `${source.license.notice ?? 'The publisher allows only excerpts of this report to be reproduced.'} Only the cited passages are reproduced here; the full text is at ${citation.url}.`,
         );
       } else if (part.document.format === 'pdf') {
         const original = await openOriginal(deps.archive, part.document.capture.sha256);
-        if (typeof original === 'string') {
-          notes.push(
-            `The original pages could not be included: ${original}. This exhibit is a text rendering of the cited sections as CountryCite indexed them from that PDF; bracketed page numbers are the PDF's.`,
+        if ('reason' in original) {
+          deps.logger?.warn(
+            { err: original.error, document: part.document.id, sha256: part.document.capture.sha256 },
+            `exhibit typeset from the indexed text: ${original.reason}`,
           );
+          notes.push(textRenderingNote(part, citation));
         } else {
           const cited = part.passages.flatMap((p) => range(p.page ?? 1, p.pageEnd ?? p.page ?? 1));
           const count = original.pdf.getPageCount();

@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import type { Archive } from '../../core/archive.ts';
 import { cite, cslJson, ris } from '../../core/citation.ts';
 import { Passage } from '../../core/contract.ts';
+import type { Logger } from '../../core/log.ts';
 import { HttpProblem, Problem, problemResponse } from '../problem.ts';
 import { Citation } from '../schemas.ts';
 import { engineCall, type SearchDeps } from '../search.ts';
@@ -43,7 +44,7 @@ type Router = ReturnType<typeof import('../app.ts').createRouter>;
 
 export function registerExhibitRoutes(
   app: Router,
-  deps: SearchDeps & { archive?: Archive | undefined },
+  deps: SearchDeps & { archive?: Archive | undefined; logger?: Logger | undefined },
 ): void {
   const builds = new PQueue({ concurrency: 1 });
 

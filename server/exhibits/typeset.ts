@@ -187,19 +187,42 @@ export function breakLines(measurer: Measurer, paragraph: Paragraph, width: numb
   const lines: Word[][] = [];
   let line: Word[] = [];
   let used = 0;
+  const place = (piece: Word) => {
+    const needed = line.length ? used + (piece.glue ? 0 : space) + piece.width : piece.width;
+    if (line.length && needed > width) {
+      lines.push(line);
+      line = [piece];
+      used = piece.width;
+    } else {
+      line.push(piece);
+      used = needed;
+    }
+  };
+  // A word and the words glued to it ("(…)" + ";") break as one: a line never starts with "; Exh. B".
+  const units: Word[][] = [];
   for (const word of words) {
-    // A word wider than the column (a long URL) is cut into pieces that fit.
-    const pieces = word.width > width ? splitWord(measurer, word, width, size) : [word];
-    for (const piece of pieces) {
-      const needed = line.length ? used + (piece.glue ? 0 : space) + piece.width : piece.width;
-      if (line.length && needed > width) {
-        lines.push(line);
-        line = [piece];
-        used = piece.width;
-      } else {
-        line.push(piece);
-        used = needed;
+    const last = units.at(-1);
+    if (word.glue && last) last.push(word);
+    else units.push([word]);
+  }
+  for (const unit of units) {
+    const unitWidth = unit.reduce((sum, w) => sum + w.width, 0);
+    if (unitWidth > width) {
+      // Wider than the column (a long URL): cut into pieces that fit.
+      for (const word of unit) {
+        for (const piece of word.width > width ? splitWord(measurer, word, width, size) : [word])
+          place(piece);
       }
+      continue;
+    }
+    const needed = line.length ? used + space + unitWidth : unitWidth;
+    if (line.length && needed > width) {
+      lines.push(line);
+      line = [...unit];
+      used = unitWidth;
+    } else {
+      line.push(...unit);
+      used = needed;
     }
   }
   if (line.length) lines.push(line);
@@ -235,7 +258,20 @@ function splitWord(measurer: Measurer, word: Word, width: number, size: number):
 /** Where each mark landed: first and last page index (0-based, within the laid-out pages). */
 export type MarkPages = Map<string, { first: number; last: number }>;
 
-/** Lays paragraphs out over as many pages as they need. */
+/**
+ * Lines of a paragraph that must start on the same page (orphan control): all of a heading (it stays with
+ * what follows), all of a paragraph of three lines or fewer (split, it would leave one line alone on a
+ * page), else two.
+ */
+function openingLines(count: number, paragraph: Paragraph): number {
+  if (paragraph.keepWithNext || count <= 3) return count;
+  return 2;
+}
+
+/**
+ * Lays paragraphs out over as many pages as they need, never leaving fewer than two lines of a paragraph
+ * alone at the foot or the head of a page.
+ */
 export function layout(
   measurer: Measurer,
   paragraphs: Paragraph[],
@@ -246,23 +282,45 @@ export function layout(
   let y = frame.top;
   let first = true;
   const space = (size: number) => measurer.width(' ', 'regular', size);
+  // Lines of the paragraphs looked ahead at (a heading's followers), so each is broken once.
+  const broken = new Map<number, Word[][]>();
+  const linesOf = (i: number): Word[][] => {
+    let lines = broken.get(i);
+    if (!lines) {
+      const p = paragraphs[i] as Paragraph;
+      lines = breakLines(measurer, p, frame.width - (p.indent ?? 0));
+      broken.set(i, lines);
+    }
+    return lines;
+  };
   for (const [i, paragraph] of paragraphs.entries()) {
     const size = paragraph.size ?? 11.5;
     const lead = size * LEADING;
     const indent = paragraph.indent ?? 0;
-    const lines = breakLines(measurer, paragraph, frame.width - indent);
+    const lines = linesOf(i);
+    broken.delete(i);
     const before = first ? 0 : (paragraph.before ?? size * 0.6);
-    // Headings move to the next page with the first lines of what follows them.
-    const next = paragraphs[i + 1];
-    const keep = paragraph.keepWithNext && next ? lines.length + 2 : Math.min(lines.length, 2);
-    if (!first && y - before - lead * (keep - 1) < frame.bottom) {
-      pages.push({ lines: [] });
-      y = frame.top;
-      first = true;
+    if (!first) {
+      // What must share this page: the paragraph's opening lines, and for a heading, the headings after
+      // it and the opening lines of the text it introduces.
+      let lowest = y - before - lead - (openingLines(lines.length, paragraph) - 1) * lead;
+      for (let j = i + 1; paragraphs[j - 1]?.keepWithNext && j < paragraphs.length; j++) {
+        const next = paragraphs[j] as Paragraph;
+        const nextLead = (next.size ?? 11.5) * LEADING;
+        const nextBefore = next.before ?? (next.size ?? 11.5) * 0.6;
+        lowest -= nextBefore + nextLead + (openingLines(linesOf(j).length, next) - 1) * nextLead;
+      }
+      if (lowest < frame.bottom) {
+        pages.push({ lines: [] });
+        y = frame.top;
+        first = true;
+      }
     }
     if (!first) y -= before + lead;
-    for (const words of lines) {
-      if (y < frame.bottom) {
+    for (const [k, words] of lines.entries()) {
+      // Widow control: when only the last line would go over, the one before it goes too.
+      const widow = k >= 2 && lines.length - k === 2 && y - lead < frame.bottom;
+      if (y < frame.bottom || widow) {
         pages.push({ lines: [] });
         y = frame.top;
       }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+import { matchKey } from '../../server/exhibits/locate.ts';
 import { FIXTURES } from './corpus.ts';
 import { reportPdf } from './pdf-fixture.ts';
 
@@ -106,4 +107,88 @@ export async function readBack(
   } finally {
     await doc.destroy();
   }
+}
+
+/** The tab each packet page is stamped with ("Exh. C · Page 9 of 16"), by packet page number. */
+export function stampedTabs(pages: ReadBackPage[]): Map<number, string> {
+  const tabs = new Map<number, string>();
+  pages.forEach((page, i) => {
+    // Our stamp is drawn last; an original page may print its own "Page 1 of 9" before it.
+    const stamp = [...page.text.matchAll(/(?:Exh\. ([A-Z]+) · )?Page (\d+) of \d+/g)].at(-1);
+    if (Number(stamp?.[2]) !== i + 1) throw new Error(`page ${i + 1} is stamped "${stamp?.[0]}"`);
+    if (stamp?.[1]) tabs.set(i + 1, stamp[1]);
+  });
+  return tabs;
+}
+
+/** First and last packet page stamped with each tab, in packet order. */
+export function tabRanges(tabs: Map<number, string>): Map<string, { first: number; last: number }> {
+  const ranges = new Map<string, { first: number; last: number }>();
+  for (const [n, tab] of tabs) {
+    const range = ranges.get(tab) ?? { first: n, last: n };
+    range.first = Math.min(range.first, n);
+    range.last = Math.max(range.last, n);
+    ranges.set(tab, range);
+  }
+  return ranges;
+}
+
+/** The rows of an annotated index in Markdown: tab, pages and every "Exh. C at 45" pin. */
+export function annotatedRows(
+  markdown: string,
+): Map<string, { pages: string; pins: { first: number; last: number }[] }> {
+  const rows = new Map<string, { pages: string; pins: { first: number; last: number }[] }>();
+  for (const m of markdown.matchAll(/^\| ([A-Z]+) \| ([^|]+) \|.*\| ([^|]+) \|$/gm)) {
+    const pins = [...(m[3] ?? '').matchAll(/Exh\. ([A-Z]+) at (\d+)(?:–(\d+))?/g)].map((p) => {
+      if (p[1] !== m[1]) throw new Error(`row ${m[1]} holds the pin ${p[0]}`);
+      return { first: Number(p[2]), last: Number(p[3] ?? p[2]) };
+    });
+    rows.set(m[1] as string, { pages: m[2] as string, pins });
+  }
+  return rows;
+}
+
+const span = (r: { first: number; last: number }) =>
+  r.first === r.last ? `${r.first}` : `${r.first}–${r.last}`;
+
+/**
+ * Where an annotated index (Markdown) and the packet built from the same request disagree: a tab's pages
+ * that are not the pages stamped with its letter, a pin on the divider or outside the exhibit, a cited
+ * passage that no pin of its tab points at (its opening words are not printed there), a page pinned twice.
+ */
+export function pinProblems(
+  pages: ReadBackPage[],
+  markdown: string,
+  passagesOf: Record<string, { id: string; text: string }[]>,
+): string[] {
+  const problems: string[] = [];
+  const ranges = tabRanges(stampedTabs(pages));
+  const rows = annotatedRows(markdown);
+  const printed = (from: number, to: number) =>
+    matchKey(
+      pages
+        .slice(from - 1, to)
+        .map((p) => p.text)
+        .join(' '),
+    );
+  for (const [tab, range] of ranges) {
+    const row = rows.get(tab);
+    if (!row) {
+      problems.push(`tab ${tab} has no row`);
+      continue;
+    }
+    if (row.pages !== span(range))
+      problems.push(`tab ${tab}: index says ${row.pages}, packet ${span(range)}`);
+    for (const pin of row.pins) {
+      if (pin.first <= range.first || pin.last > range.last)
+        problems.push(`Exh. ${tab} at ${span(pin)} is not on a page of the exhibit after its divider`);
+    }
+    if (new Set(row.pins.map(span)).size !== row.pins.length) problems.push(`tab ${tab} pins a page twice`);
+    for (const passage of passagesOf[tab] ?? []) {
+      const opening = matchKey(passage.text.split(/\s+/).slice(0, 5).join(' '));
+      if (!row.pins.some((pin) => printed(pin.first, pin.last).includes(opening)))
+        problems.push(`no pin of Exh. ${tab} points at the page printing ${passage.id}`);
+    }
+  }
+  return problems;
 }

@@ -14,7 +14,7 @@ import { locatePassage, matchKey } from '../../server/exhibits/locate.ts';
 import type { Hit, SearchResponse } from '../../server/schemas.ts';
 import { corpusFile, describeWithCorpus } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { readBack } from '../helpers/exhibit-fixtures.ts';
+import { pinProblems, readBack } from '../helpers/exhibit-fixtures.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 describeWithCorpus('exhibit packet from the real Nicaragua and Japan PDFs and the Guatemala text', () => {
@@ -53,17 +53,18 @@ describeWithCorpus('exhibit packet from the real Nicaragua and Japan PDFs and th
     const japan = await hits('Ainu', 'JP', 2);
     const guatemala = await hits('femicide', 'GT', 2);
     for (const list of [nicaragua, japan, guatemala]) expect(list.length).toBeGreaterThan(0);
+    const request = {
+      exhibits: [
+        { passages: nicaragua.map((h) => h.id), claimElement: 'Persecution' },
+        { passages: japan.map((h) => h.id) },
+        { passages: guatemala.map((h) => h.id), claimElement: 'Persecution' },
+      ],
+      certificateOfService: true,
+    };
     const response = await app.request('/api/exhibits', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        exhibits: [
-          { passages: nicaragua.map((h) => h.id), claimElement: 'Persecution' },
-          { passages: japan.map((h) => h.id) },
-          { passages: guatemala.map((h) => h.id), claimElement: 'Persecution' },
-        ],
-        certificateOfService: true,
-      }),
+      body: JSON.stringify(request),
     });
     expect(response.status).toBe(200);
     const { pages } = await readBack(new Uint8Array(await response.arrayBuffer()));
@@ -79,8 +80,19 @@ describeWithCorpus('exhibit packet from the real Nicaragua and Japan PDFs and th
       const page = pages.find((p) => p.highlights.length > 0 && matchKey(p.text).includes(opening));
       expect(page, `highlighted page for ${hit.id} (original page ${hit.page})`).toBeDefined();
     }
-    expect(pages.some((p) => p.text.includes('could not be marked automatically'))).toBe(false);
+    expect(pages.some((p) => p.text.includes('is not highlighted there'))).toBe(false);
     expect(pages.at(-1)?.text).toContain('CERTIFICATE OF SERVICE');
+
+    // The annotated index of the same request pins every passage to the packet page printing it, and gives
+    // each tab the pages stamped with its letter.
+    const markdown = await (
+      await app.request('/api/exhibits', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...request, format: 'index-md' }),
+      })
+    ).text();
+    expect(pinProblems(pages, markdown, { A: nicaragua, B: japan, C: guatemala })).toEqual([]);
   });
 
   it('finds the highlight where the passage is printed', async () => {

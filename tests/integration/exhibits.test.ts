@@ -6,12 +6,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import JSZip from 'jszip';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Passage } from '../../core/contract.ts';
 import { createApp } from '../../server/app.ts';
 import type { SearchResponse } from '../../server/schemas.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { exhibitFolder, readBack } from '../helpers/exhibit-fixtures.ts';
+import {
+  annotatedRows,
+  exhibitFolder,
+  pinProblems,
+  readBack,
+  stampedTabs,
+  tabRanges,
+} from '../helpers/exhibit-fixtures.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
 
 let engine: TestEngine;
@@ -98,7 +106,8 @@ describe('POST /api/exhibits', () => {
     expect(index?.text).toContain('INDEX OF EXHIBITS');
     expect(index?.text).toContain('Guatemala 2023 Human Rights Report');
     expect(index?.text).toContain('Honduras 2023 Human Rights Report');
-    expect(index?.text).toMatch(/4–5/);
+    // Tab A runs from its divider (page 3) to its last original page.
+    expect(index?.text).toMatch(/ 3–5 /);
     expect(tabA?.text).toContain('TAB A');
     expect(titlePage?.text).toContain('Guatemala 2023 Human Rights Report');
     expect(titlePage?.highlights).toHaveLength(0);
@@ -112,7 +121,11 @@ describe('POST /api/exhibits', () => {
     expect(typeset?.text).toMatch(/Captured \w+\.? \d+, \d{4}/);
     expect(typeset?.highlights.length).toBeGreaterThan(0);
     expect(certificate?.text).toContain('CERTIFICATE OF SERVICE');
-    expect(certificate?.text).toContain('April 1, 2026');
+    expect(certificate?.text.replace(/\s+/g, ' ')).toContain(
+      "I, Pat Attorney, certify that on April 1, 2026, I served a complete copy of this Respondent's Submission of Country Conditions Evidence (Tabs A–B, pages 1–8, this certificate included) on DHS/ICE Office of the Principal Legal Advisor by ECAS electronic service.",
+    );
+    expect(certificate?.text).toContain('In the Matter of Jane Doe, File No. A012-345-678');
+    expect(certificate?.text).not.toContain('any attached pages');
   });
 
   it('includes a whole document when asked, with its cited passage still highlighted', async () => {
@@ -201,6 +214,108 @@ describe('the annotated exhibit index', () => {
   });
 });
 
+describe('page ranges and pin cites', () => {
+  it('agree between the index of exhibits, the tab dividers, the annotated index and the pages themselves', async () => {
+    const pdfPassage = await find('femicide indigenous communities', '&country=GT');
+    const acrossPages = await find('Observers reported 11 incidents', '&country=GT');
+    expect(acrossPages.pageEnd).toBeGreaterThan(acrossPages.page ?? 0);
+    const rape = await find('rape domestic violence', '&country=HN&edition=2023');
+    const shelters = await find('shelters survivors', '&country=HN&edition=2023');
+    const unions = await find('union leaders threats employers', '&country=HN&edition=2023');
+    const press = await find('journalists death threats', '&country=HN&edition=2024');
+    const body = {
+      exhibits: [
+        { passages: [pdfPassage.id, acrossPages.id], claimElement: 'Persecution' },
+        // Two passages of one section on one page: one pin cite.
+        { passages: [rape.id, shelters.id], claimElement: 'Nexus' },
+        { documents: [press.documentId], passages: [rape.id], claimElement: 'Persecution' },
+        { passages: [press.id] },
+        { documents: [rape.documentId], passages: [rape.id, unions.id], claimElement: 'Nexus' },
+      ],
+      certificateOfService: true,
+    };
+    const passagesOf: Record<string, Passage[]> = {
+      A: [pdfPassage, acrossPages],
+      B: [rape, shelters],
+      C: [rape],
+      D: [press],
+      E: [rape, unions],
+    };
+    const packet = await readBack(new Uint8Array(await (await post(body)).arrayBuffer()));
+    const total = packet.pages.length;
+    const tabs = stampedTabs(packet.pages);
+    // Each exhibit's pages, as printed on them: the divider first.
+    const actual = tabRanges(tabs);
+    expect([...actual.keys()]).toEqual(['A', 'B', 'C', 'D', 'E']);
+    const span = (r: { first: number; last: number }) =>
+      r.first === r.last ? `${r.first}` : `${r.first}–${r.last}`;
+    expect(packet.pages[(actual.get('B')?.first ?? 0) - 1]?.text).toContain(
+      'Historical edition: the 2023 edition, superseded by the 2024 edition.',
+    );
+    for (const [tab, range] of actual) {
+      expect(packet.pages[range.first - 1]?.text, `divider of ${tab}`).toContain(`TAB ${tab}`);
+      expect(packet.pages[range.first - 1]?.text).not.toMatch(/say so|you cite/);
+      for (let n = range.first; n <= range.last; n++) expect(tabs.get(n), `page ${n}`).toBe(tab);
+    }
+
+    // The index of exhibits: one range per document, tiling the exhibit from its divider to its last page.
+    const index = packet.pages[1]?.text ?? '';
+    const rows = [...index.matchAll(/\b(?:19|20)\d{2} (\d+)(?:–(\d+))?[ \t]*\n/g)].map((m) => ({
+      first: Number(m[1]),
+      last: Number(m[2] ?? m[1]),
+    }));
+    // One row per document: C holds two.
+    expect(rows).toHaveLength(6);
+    let next = 3;
+    for (const row of rows) {
+      expect(row.first).toBe(next);
+      next = row.last + 1;
+    }
+    expect(next).toBe(total);
+    for (const [tab, range] of actual) {
+      const own = rows.filter((r) => r.first >= range.first && r.last <= range.last);
+      expect(own[0]?.first, `index row of ${tab}`).toBe(range.first);
+      expect(own.at(-1)?.last, `index row of ${tab}`).toBe(range.last);
+      // The divider gives the same range, in words.
+      const divider = packet.pages[range.first - 1]?.text ?? '';
+      expect(divider).toContain(
+        `exhibit ${own[0] && own[0].first === own[0].last ? 'page' : 'pages'} ${span(own[0] ?? range)}`,
+      );
+    }
+    expect(packet.pages[0]?.text).toContain(`Tabs A–E · Pages 1–${total}`);
+    expect(packet.pages.at(-1)?.text.replace(/\s+/g, ' ')).toContain(
+      `(Tabs A–E, pages 1–${total}, this certificate included)`,
+    );
+
+    // The annotated index, from the same request: the same ranges, and pins to pages printing the passages.
+    const markdown = await (await post({ ...body, format: 'index-md' })).text();
+    expect(pinProblems(packet.pages, markdown, passagesOf)).toEqual([]);
+    const pins = new Map([...annotatedRows(markdown)].map(([tab, row]) => [tab, row.pins]));
+    expect([...pins.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
+    // Groups in the order of their first exhibit, tabs in letter order within a group.
+    expect([...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual([
+      'Persecution (Tabs A, C)',
+      'Nexus (Tabs B, E)',
+      'Country conditions (Tab D)',
+    ]);
+
+    // The PDF and Word forms of the annotated index carry the same pins.
+    const allPins = [...pins].flatMap(([tab, list]) => list.map((p) => `Exh. ${tab} at ${span(p)}`));
+    const indexPdf = await readBack(
+      new Uint8Array(await (await post({ ...body, format: 'index-pdf' })).arrayBuffer()),
+    );
+    const pdfText = indexPdf.pages.map((p) => p.text).join('\n');
+    const docx = await JSZip.loadAsync(await (await post({ ...body, format: 'index-docx' })).arrayBuffer());
+    const docxText = ((await docx.file('word/document.xml')?.async('string')) ?? '').replace(/<[^>]+>/g, ' ');
+    for (const pin of allPins) {
+      expect(pdfText.replace(/\s+/g, ' ')).toContain(pin);
+      expect(docxText.replace(/\s+/g, ' ')).toContain(pin);
+    }
+    expect(pdfText).not.toMatch(/^\s*;/m);
+    for (const [tab, range] of actual) expect(pdfText).toContain(`${tab} ${span(range)}`);
+  });
+});
+
 describe('bad exhibit requests', () => {
   async function problem(response: Response, status: number) {
     expect(response.status).toBe(status);
@@ -250,6 +365,26 @@ describe('bad exhibit requests', () => {
     );
   });
 
+  it('names the full path of a bad field in the request body', async () => {
+    const known = await find('femicide remained widespread', '&country=HN&edition=2023');
+    const body = await problem(
+      await post({
+        exhibits: [{ passages: [known.id] }, { passages: [known.id], summary: 'x'.repeat(5000) }],
+        caption: { aNumber: 'A12', filer: { name: '' } },
+      }),
+      400,
+    );
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        { parameter: 'exhibits[1].summary', message: 'at most 600 characters' },
+        { parameter: 'caption.aNumber', message: 'an A-number such as A012-345-678' },
+        expect.objectContaining({ parameter: 'caption.filer.name' }),
+      ]),
+    );
+    expect(body.detail).toContain('exhibits[1].summary: at most 600 characters');
+    expect(body.detail).toContain('caption.aNumber: an A-number such as A012-345-678');
+  });
+
   it('refuses malformed JSON and bad caption fields with the field named', async () => {
     const response = await app.request('/api/exhibits', {
       method: 'POST',
@@ -297,19 +432,50 @@ describe('GET /api/passages/{id}/citation', () => {
 });
 
 describe('a source PDF that cannot be opened', () => {
-  it('still builds the packet, with a text rendering of the cited section and a note saying why', async () => {
+  it('still builds the packet, with a text rendering of the cited section and a plain note for the court', async () => {
     const passage = await find('femicide indigenous communities', '&country=GT');
     writeFileSync(fixtures.archive.blobPath(passage.capture.sha256), '%PDF-1.7\nthis file was damaged');
-    const response = await post({ exhibits: [{ passages: [passage.id] }] });
+    const logs: string[] = [];
+    const logged = createApp({
+      client: engine.client,
+      indexes: engine.indexes,
+      sources: fixtures.sources,
+      archive: fixtures.archive,
+      logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
+    });
+    const response = await logged.request('/api/exhibits', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ exhibits: [{ passages: [passage.id] }] }),
+    });
     expect(response.status).toBe(200);
     const { pages } = await readBack(new Uint8Array(await response.arrayBuffer()));
     const [, , divider, rendering] = pages;
-    expect(divider?.text).toContain('The original pages could not be included');
+    for (const page of [divider, rendering]) {
+      const text = page?.text.replace(/\s+/g, ' ') ?? '';
+      expect(text).toContain('The original PDF could not be reproduced in this packet.');
+      expect(text).toContain('The text of the cited sections of the captured document follows');
+      expect(text).toContain(passage.url);
+      expect(text).toMatch(/captured from \S+ on \w+\.? \d+, \d{4}/);
+      expect(text.replace(/\s/g, '')).toContain(`SHA-256${passage.capture.sha256}`);
+      // What the parser said is for the operator, not the court.
+      expect(text).not.toMatch(/parse|offset|line:\d|cannot be opened|archived/i);
+    }
     expect(rendering?.text).toContain('Femicide remained a serious problem');
     expect(rendering?.text).toContain(`[p. ${passage.page}]`);
     expect(rendering?.highlights.length).toBeGreaterThan(0);
     pages.forEach((page, i) => {
       expect(page.text).toContain(`Page ${i + 1} of ${pages.length}`);
     });
+    const warning = logs.map(
+      (l) => JSON.parse(l) as { msg: string; err?: { message: string }; sha256?: string },
+    );
+    expect(warning).toContainEqual(
+      expect.objectContaining({
+        msg: 'exhibit typeset from the indexed text: the archived PDF cannot be opened',
+        sha256: passage.capture.sha256,
+        err: expect.objectContaining({ message: expect.stringMatching(/\w/) }),
+      }),
+    );
   });
 });

@@ -54,8 +54,8 @@ describe('citations', () => {
       '§ II (“Legal Framework”)',
     ],
     [['2. Security situation', '2.4 Violence against women'], '§ 2.4'],
-    [['EXECUTIVE SUMMARY'], '(“Executive Summary”)'],
-    [['2023 Elections'], '(“2023 Elections”)'],
+    [['EXECUTIVE SUMMARY'], 'at “Executive Summary”'],
+    [['2023 Elections'], 'at “2023 Elections”'],
     [[], ''],
   ])('pins %j as %s', (path, pin) => {
     expect(sectionPin(path)).toBe(pin);
@@ -82,6 +82,18 @@ describe('citations', () => {
     expect(citePassage({ ...samplePassage, page: 41, pageEnd: 41 }, hrr).pin).toBe('§ 6 (“Women”), at 41');
     expect(citePassage({ ...samplePassage, page: 41, pageEnd: 42 }, hrr).short).toBe(
       '2023 Guatemala HRR § 6 (“Women”), at 41–42',
+    );
+  });
+
+  it('cites a named part with "at", never as a parenthetical that runs into the date', () => {
+    const summary = { ...samplePassage, sectionPath: ['Executive Summary'], page: null, pageEnd: null };
+    const citation = citePassage(summary, hrr);
+    expect(citation.full).toBe(
+      "U.S. Dep't of State, Bureau of Democracy, Human Rights, and Labor, Guatemala 2023 Human Rights Report at “Executive Summary” (2024), https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/guatemala/ (last visited Mar. 3, 2026)",
+    );
+    expect(citation.short).toBe('2023 Guatemala HRR at “Executive Summary”');
+    expect(citePassage({ ...summary, page: 2, pageEnd: 2 }, hrr).short).toBe(
+      '2023 Guatemala HRR at 2 (“Executive Summary”)',
     );
   });
 
@@ -244,7 +256,8 @@ const TABLE: { source: string; passage: Partial<Passage>; full: string; short: s
       page: 176,
       pageEnd: 176,
     },
-    full: `Amnesty Int'l, The State of the World's Human Rights: Nicaragua 2024 176 (2025), https://www.amnesty.org/en/documents/pol10/8515/2025/en/ ${VISITED}`,
+    // The title ends in a numeral: ", at" keeps the page apart from it (Bluebook R. 3.2(a)).
+    full: `Amnesty Int'l, The State of the World's Human Rights: Nicaragua 2024, at 176 (2025), https://www.amnesty.org/en/documents/pol10/8515/2025/en/ ${VISITED}`,
     short: 'Amnesty 2024 Report: Nicaragua at 176',
   },
   {

@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PdfPageText } from '../../indexer/extract/pdf.ts';
 import { locatePassage, matchKey } from '../../server/exhibits/locate.ts';
 import { tabLetter } from '../../server/exhibits/resolve.ts';
-import { BODY_FRAME, embedFonts, layout, Measurer } from '../../server/exhibits/typeset.ts';
+import {
+  BODY_FRAME,
+  breakLines,
+  embedFonts,
+  layout,
+  Measurer,
+  type Paragraph,
+  type Run,
+} from '../../server/exhibits/typeset.ts';
 
 describe('tab letters', () => {
   it.each([
@@ -99,6 +107,57 @@ describe('typesetting', () => {
     }
     expect(marks.get('p1')).toEqual({ first: 0, last: pages.length - 1 });
     expect(marks.get('p2')?.first).toBe(pages.length - 1);
+  });
+
+  it('never leaves fewer than two lines of a paragraph alone at the foot or the head of a page', () => {
+    // Paragraphs of 1 to 7 lines and headings, in an order that puts page breaks everywhere.
+    const paragraphs: Paragraph[] = [];
+    for (let n = 0; n < 240; n++) {
+      const lines = ((n * 7) % 11) % 7;
+      if (lines === 0) {
+        paragraphs.push({
+          runs: [{ text: `p${n}w0 heading`, font: 'bold' }],
+          keepWithNext: true,
+          before: 12,
+        });
+        continue;
+      }
+      const words = Array.from({ length: lines * 11 - 3 }, (_, w) => `p${n}w${w} text`).join(' ');
+      paragraphs.push({ runs: [{ text: words }] });
+    }
+    const { pages } = layout(measurer, paragraphs);
+    expect(pages.length).toBeGreaterThan(10);
+    const perPage = pages.map((page) => {
+      const counts = new Map<number, number>();
+      for (const line of page.lines) {
+        const id = Number(/p(\d+)w/.exec(line.segments[0]?.text ?? '')?.[1]);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    });
+    for (const [n, paragraph] of paragraphs.entries()) {
+      const shares = perPage.map((c) => c.get(n) ?? 0).filter((c) => c > 0);
+      if (paragraph.keepWithNext) {
+        // A heading is never the last thing on its page.
+        const at = perPage.findIndex((c) => c.has(n));
+        expect([...(perPage[at]?.keys() ?? [])].at(-1), `heading p${n}`).not.toBe(n);
+      } else if (shares.length > 1) {
+        for (const share of shares)
+          expect(share, `paragraph p${n} split ${shares.join('/')}`).toBeGreaterThanOrEqual(2);
+      }
+    }
+  });
+
+  it('keeps a separator with what it follows when breaking lines', () => {
+    const runs: Run[] = Array.from({ length: 12 }, (_, i) => [
+      { text: `${i ? '; ' : ''}Exh. B at ${i + 7}`, font: 'bold' as const },
+      { text: ' (2023 Honduras HRR § 6)' },
+    ]).flat();
+    // Every column width from 120 to 300 points, so some line ends fall right at a separator.
+    for (let width = 120; width <= 300; width++) {
+      const lines = breakLines(measurer, { runs, size: 10 }, width);
+      for (const line of lines.slice(1)) expect(line[0]?.text, `width ${width}`).not.toBe(';');
+    }
   });
 
   it('sets a run that starts with punctuation right after the previous one', () => {
