@@ -262,7 +262,10 @@ export type Facets = z.infer<typeof Facets>;
 
 export const QueryRewriteNotice = z
   .object({
-    searched: z.string().openapi({ description: 'The query as searched.' }),
+    searched: z.string().openapi({
+      description:
+        'The query as searched; when a term is searched in several spellings, one query per spelling, separated by " | ".',
+    }),
     ignored: z.array(z.string()).openapi({ description: 'Words no passage contains in any form; left out.' }),
     replaced: z
       .array(z.object({ word: z.string(), with: z.string() }))
@@ -270,6 +273,15 @@ export const QueryRewriteNotice = z
     rare: z.array(z.string()).openapi({
       description: 'Words few passages contain: passages with them come first, then passages without them.',
     }),
+    terms: z.array(z.object({ term: z.string(), spellings: z.array(z.string()) })).openapi({
+      description:
+        'Known terms of the taxonomy ("Mara Salvatrucha", "domestic violence", or any quoted synonym) searched as one unit: as the phrase of each spelling that passages use.',
+    }),
+    required: z.array(z.array(z.string())).openapi({
+      description:
+        'What every result contains, for each step of the search (strictest first; with rare words, the results of each step follow those of the one before): its phrases and terms, or else its rarest word.',
+    }),
+    notice: z.string().openapi({ description: 'All of the above in plain words, for display.' }),
   })
   .openapi('QueryRewrite');
 

@@ -12,8 +12,18 @@ import { meilisearchErrorCode } from '../core/meilisearch-http.ts';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, type IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
 import { loadTaxonomy, type Taxonomy } from '../core/taxonomy.ts';
+import { searchSynonyms } from '../indexer/settings.ts';
 import { HttpProblem } from './problem.ts';
-import { planQuery, type QueryPlan, queryTokens, RARE_BELOW, STOP_WORDS, wordForms } from './query.ts';
+import {
+  type CascadeStep,
+  findTerms,
+  planQuery,
+  type QueryPlan,
+  queryTokens,
+  RARE_BELOW,
+  STOP_WORDS,
+  wordForms,
+} from './query.ts';
 import {
   FACET_NAMES,
   type FacetName,
@@ -34,6 +44,15 @@ export interface SearchDeps {
 }
 
 const taxonomyOf = (deps: SearchDeps): Taxonomy => deps.taxonomy ?? loadTaxonomy();
+
+const synonymsByTaxonomy = new WeakMap<Taxonomy, Record<string, string[]>>();
+/** The index's synonyms (the same function builds them for the settings), to find known terms in a query. */
+function synonymsOf(deps: SearchDeps): Record<string, string[]> {
+  const taxonomy = taxonomyOf(deps);
+  const known = synonymsByTaxonomy.get(taxonomy) ?? (searchSynonyms(taxonomy) as Record<string, string[]>);
+  synonymsByTaxonomy.set(taxonomy, known);
+  return known;
+}
 
 const SNIPPET_WORDS = 40;
 
@@ -327,15 +346,10 @@ function hitsRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): Mu
   };
 }
 
-function countRequest(
-  deps: SearchDeps,
-  query: SearchQuery,
-  filter: string[],
-  facets: string[],
-): MultiSearchQuery {
+function countRequest(deps: SearchDeps, q: string, filter: string[], facets: string[]): MultiSearchQuery {
   return {
     indexUid: deps.indexes.passages,
-    q: query.q,
+    q,
     filter,
     limit: 0,
     facets,
@@ -344,35 +358,53 @@ function countRequest(
 }
 
 /**
- * The hit requests for one universe: one per query of the cascade (strictest first), each for the first
- * offset + limit hits, merged by `mergeHits`; a single request when there is no cascade.
+ * The hit requests for one universe: one per query of each step of the cascade (strictest first), each
+ * for the first offset + limit hits, merged by `mergeHits`; a single request when there is no cascade.
  */
 function hitRequests(
   deps: SearchDeps,
   query: SearchQuery,
   filter: string[],
-  cascade: string[],
+  cascade: CascadeStep[],
 ): MultiSearchQuery[] {
-  if (cascade.length < 2) return [hitsRequest(deps, query, filter)];
+  const queries = cascade.flat();
+  if (queries.length < 2) return [hitsRequest(deps, { ...query, q: queries[0] ?? query.q }, filter)];
   const window = { offset: 0, limit: query.offset + query.limit };
-  return cascade.map((q) => ({ ...hitsRequest(deps, { ...query, q }, filter), ...window }));
+  return queries.map((q) => ({ ...hitsRequest(deps, { ...query, q }, filter), ...window }));
 }
 
-/** The hits of a cascade in order, each passage once, the page asked for cut out of them. */
-function mergeHits(query: SearchQuery, results: RawResult[]): RawResult {
-  const last = results.at(-1) as RawResult;
-  if (results.length < 2) return last;
+/**
+ * The hits of a cascade in order, each passage once, the page asked for cut out of them. `lastStep`: how
+ * many of the results are the last step's (one per spelling of its terms).
+ */
+function mergeHits(query: SearchQuery, results: RawResult[], lastStep: number): RawResult {
+  const last = results.slice(-lastStep);
+  if (results.length < 2) return results[0] as RawResult;
   const seen = new Set<unknown>();
   const merged = results.flatMap((r) => r.hits).filter((h) => !seen.has(h.id) && seen.add(h.id));
-  // The stricter queries find fewer than RARE_BELOW passages each, all of them fetched; the last query
-  // finds the rest, so its total plus what only the stricter ones found is the total.
-  const lastIds = new Set(last.hits.map((h) => h.id));
+  // The stricter steps find fewer than RARE_BELOW passages each, all of them fetched; the last step finds
+  // the rest, so its total plus what only the stricter ones found is the total (a passage using two
+  // spellings of a term is counted twice: hence "estimated").
+  const lastIds = new Set(last.flatMap((r) => r.hits.map((h) => h.id)));
   const onlyStricter = merged.filter((h) => !lastIds.has(h.id)).length;
   return {
-    ...last,
+    ...(results.at(-1) as RawResult),
     hits: merged.slice(query.offset, query.offset + query.limit),
-    estimatedTotalHits: (last.estimatedTotalHits ?? 0) + onlyStricter,
+    estimatedTotalHits: sumOf(last, (r) => r.estimatedTotalHits ?? 0) + onlyStricter,
   };
+}
+
+const sumOf = <T>(items: T[], value: (item: T) => number) => items.reduce((n, item) => n + value(item), 0);
+
+/** Facet counts of the queries of one step, added up. */
+function addDistributions(results: (RawResult | undefined)[], attribute: string): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const r of results) {
+    for (const [value, count] of Object.entries(r?.facetDistribution?.[attribute] ?? {})) {
+      sum[value] = (sum[value] ?? 0) + count;
+    }
+  }
+  return sum;
 }
 
 /** Facet queries for one universe: facets sharing a filter share one count-only query. */
@@ -434,28 +466,34 @@ async function multiSearch(deps: SearchDeps, queries: MultiSearchQuery[]): Promi
   return results as RawResult[];
 }
 
+const editionGivenIn = (query: SearchQuery) =>
+  query.edition !== undefined || query.editionFrom !== undefined || query.editionTo !== undefined;
+/** Only the latest editions are searched first: the default, unless editions are named or latest=false. */
+const latestOnlyOf = (query: SearchQuery) => !editionGivenIn(query) && query.latest !== false;
+
 /**
  * The requests for one search and how to read their answers back. `cascade`: see hitRequests; counts and
- * facets use `query.q`, its last query, which finds all but the few passages only the rare words find.
+ * facets use its last step, which finds all but the few passages only the rare words find (one count per
+ * query of the step, added up).
  */
 function searchPlan(
   deps: SearchDeps,
   query: SearchQuery,
   groups: Partial<Record<FilterGroup, string>>,
-  cascade: string[] = [],
+  cascade: CascadeStep[] = [[query.q]],
 ) {
-  const editionGiven =
-    query.edition !== undefined || query.editionFrom !== undefined || query.editionTo !== undefined;
-  const latestOnly = !editionGiven && query.latest !== false;
+  const lastStep = cascade.at(-1) ?? [query.q];
+  const counted = (filter: string[], facets: string[]) =>
+    lastStep.map((q) => countRequest(deps, q, filter, facets));
+  const editionGiven = editionGivenIn(query);
+  const latestOnly = latestOnlyOf(query);
   const withLatest = (latest: boolean | null) =>
     latest === null ? groups : { ...groups, latest: `latest = ${latest}` };
   const facetQueries = (latest: boolean | null) =>
     query.facets
       ? facetPlan(withLatest(latest)).map((entry) => ({
           ...entry,
-          request: countRequest(
-            deps,
-            query,
+          requests: counted(
             entry.filter,
             entry.facets.map((f) => FACET_ATTRIBUTE[f]),
           ),
@@ -466,28 +504,28 @@ function searchPlan(
   const requests = [
     ...hits,
     // Older editions are counted, not fetched: their hits are needed only when the latest have none.
-    ...(latestOnly ? [countRequest(deps, query, Object.values(withLatest(false)), [])] : []),
-    ...firstFacets.map((f) => f.request),
+    ...(latestOnly ? counted(Object.values(withLatest(false)), []) : []),
+    ...firstFacets.flatMap((f) => f.requests),
   ];
   return {
     mode: (editionGiven ? 'edition' : latestOnly ? 'latest' : 'all') as SearchResponse['editions']['mode'],
     requests,
     /** Reads the answers; when only older editions match, fetches their hits and facets (a second round). */
     async read(results: RawResult[]) {
-      let result = mergeHits(query, results.slice(0, hits.length));
-      const countAt = hits.length + (latestOnly ? 1 : 0);
+      let result = mergeHits(query, results.slice(0, hits.length), lastStep.length);
+      const countAt = hits.length + (latestOnly ? lastStep.length : 0);
       let facetEntries = firstFacets;
       let facetResults = results.slice(countAt);
       let olderEditionHits = 0;
       let showingHistorical = false;
       if (latestOnly) {
-        olderEditionHits = (results[hits.length] as RawResult).estimatedTotalHits ?? 0;
+        olderEditionHits = sumOf(results.slice(hits.length, countAt), (r) => r.estimatedTotalHits ?? 0);
         if ((result.estimatedTotalHits ?? 0) === 0 && olderEditionHits > 0) {
           showingHistorical = true;
           facetEntries = facetQueries(false);
           const olderHits = hitRequests(deps, query, Object.values(withLatest(false)), cascade);
-          const second = await multiSearch(deps, [...olderHits, ...facetEntries.map((f) => f.request)]);
-          result = mergeHits(query, second.slice(0, olderHits.length));
+          const second = await multiSearch(deps, [...olderHits, ...facetEntries.flatMap((f) => f.requests)]);
+          result = mergeHits(query, second.slice(0, olderHits.length), lastStep.length);
           facetResults = second.slice(olderHits.length);
         }
       }
@@ -495,12 +533,9 @@ function searchPlan(
       if (query.facets) {
         const collected = {} as Facets;
         facetEntries.forEach((entry, i) => {
+          const answers = facetResults.slice(i * lastStep.length, (i + 1) * lastStep.length);
           for (const facet of entry.facets) {
-            collected[facet] = facetValues(
-              deps,
-              facet,
-              facetResults[i]?.facetDistribution?.[FACET_ATTRIBUTE[facet]],
-            );
+            collected[facet] = facetValues(deps, facet, addDistributions(answers, FACET_ATTRIBUTE[facet]));
           }
         });
         facets = collected;
@@ -530,10 +565,11 @@ async function passageCounts(
 
 /**
  * Searches with the latest-edition default: the hits, the older-edition count and the facet counts go to
- * Meilisearch in one multi-search. Before it, the free words of the query are counted in the filtered
- * universe (one small multi-search, and one more for other forms of rare or missing words) to plan the
- * query: missing words replaced or left out, rare words relaxed in a cascade (server/query.ts). The
- * response says what was searched.
+ * Meilisearch in one multi-search. Before it, the free words and the spellings of known terms are counted
+ * in the universe the hits come from (one small multi-search, and one more for other forms of rare or
+ * missing words) to plan the query: missing words replaced or left out, terms searched in the spellings
+ * passages use, rare words relaxed in a cascade (server/query.ts). The response says what was searched
+ * and what every result contains.
  */
 export async function searchPassages(
   deps: SearchDeps,
@@ -541,18 +577,28 @@ export async function searchPassages(
   origin: string,
 ): Promise<SearchResponse> {
   const groups = filterGroups(query, deps);
-  const tokens = queryTokens(query.q);
+  const tokens = findTerms(queryTokens(query.q), synonymsOf(deps));
   // Stop words are ignored by Meilisearch anyway; counting them would only say no passage "contains" them.
   const isStopWord = (w: string) => STOP_WORDS.has(w.toLowerCase());
   // Meilisearch reads only the first 10 words of a query, so counting more would be work for nothing.
   const free = [
     ...new Set(tokens.filter((t) => t.kind === 'word' && !isStopWord(t.text)).map((t) => t.text)),
   ].slice(0, MAX_QUERY_WORDS);
+  const spellings = [...new Set(tokens.flatMap((t) => (t.kind === 'term' ? t.spellings : [])))];
   let plan = searchPlan(deps, query, groups);
   let rewrite: QueryPlan | null = null;
-  if (free.length) {
-    const universe = Object.values(groups);
-    const counts = await passageCounts(deps, free, universe);
+  if (
+    free.length ||
+    spellings.length ||
+    tokens.some((t) => t.kind !== 'word' && t.kind !== 'term' && t.unclosed)
+  ) {
+    // Counted where the first hits are searched: with the latest-edition default, a word found only in
+    // older editions would otherwise be kept, and Meilisearch would then require another word instead.
+    const universe = [...Object.values(groups), ...(latestOnlyOf(query) ? ['latest = true'] : [])];
+    const [counts, spellingCounts] = await Promise.all([
+      passageCounts(deps, free, universe),
+      passageCounts(deps, spellings, universe, true),
+    ]);
     // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
     const rareOrMissing = free
       .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
@@ -560,9 +606,11 @@ export async function searchPassages(
       .slice(0, MAX_FORM_GUESSES);
     const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
     const formCounts = forms.length ? await passageCounts(deps, forms, universe, true) : new Map();
-    const planned = planQuery(tokens, counts, formCounts, isStopWord);
-    if (planned.ignored.length || planned.replaced.length || planned.rare.length) rewrite = planned;
-    plan = searchPlan(deps, { ...query, q: planned.cascade.at(-1) ?? planned.q }, groups, planned.cascade);
+    const planned = planQuery(tokens, counts, new Map([...formCounts, ...spellingCounts]), isStopWord);
+    // A query searched as typed (stop words aside) needs no notice.
+    const changed = [planned.ignored, planned.replaced, planned.rare, planned.terms].some((l) => l.length);
+    if (changed || planned.closedQuote) rewrite = planned;
+    plan = searchPlan(deps, query, groups, planned.cascade);
   }
   const results = await multiSearch(deps, plan.requests);
   const { result, olderEditionHits, showingHistorical, facets } = await plan.read(results);
@@ -579,7 +627,15 @@ export async function searchPassages(
     offset: query.offset,
     query: query.q,
     rewrite: rewrite
-      ? { searched: rewrite.q, ignored: rewrite.ignored, replaced: rewrite.replaced, rare: rewrite.rare }
+      ? {
+          searched: rewrite.q,
+          ignored: rewrite.ignored,
+          replaced: rewrite.replaced,
+          rare: rewrite.rare,
+          terms: rewrite.terms,
+          required: rewrite.required,
+          notice: rewrite.notice,
+        }
       : null,
     sort: query.sort,
     processingTimeMs: Math.max(...results.map((r) => r.processingTimeMs)),

@@ -380,19 +380,9 @@ function pageLink(c: Context, offset: number): string {
   return linkWith(c, { offset: String(offset) });
 }
 
-const quote = (w: string) => `“${w}”`;
-
-/** What was searched when it differs from what was typed (server/query.ts), in plain words. */
+/** What was searched when it differs from what was typed, in the server's plain words (server/query.ts). */
 function RewriteNotice(props: { rewrite: NonNullable<SearchResponse['rewrite']> }) {
-  const { ignored, replaced, rare } = props.rewrite;
-  const parts = [
-    ignored.length ? `No passage contains ${ignored.map(quote).join(', ')}; searched without it.` : '',
-    ...replaced.map((r) => `${quote(r.word)} searched as ${quote(r.with)}, the form the reports use.`),
-    rare.length
-      ? `Few passages contain ${rare.map(quote).join(', ')}: those come first, then passages without it.`
-      : '',
-  ].filter(Boolean);
-  return <p class="notice rewrite">{parts.join(' ')}</p>;
+  return <p class="notice rewrite">{props.rewrite.notice}</p>;
 }
 
 const FACET_TITLES: Partial<Record<FacetName, string>> = {

@@ -1,0 +1,112 @@
+/**
+ * Query planning on real reports: known multi-word terms (MS-13 ⇄ Mara Salvatrucha, "domestic violence")
+ * are searched as units, and the response says what every result contains. Honduras 2023 (MS-13 by name,
+ * domestic violence), Honduras 2024 (abridged: no passage on domestic violence, two on "domestic
+ * service"), Haiti and El Salvador 2023 (many gang passages that "mara" alone, a synonym of "gang", finds).
+ */
+
+import { mkdirSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import type { Hit, SearchResponse } from '../../server/schemas.ts';
+import { corpusFile, describeWithCorpus } from '../helpers/corpus.ts';
+import { type TestEngine, testEngine } from '../helpers/engine.ts';
+import { importAndIndex } from '../helpers/indexed-fixtures.ts';
+
+describeWithCorpus('known terms and what every result contains, on real reports', () => {
+  let engine: TestEngine;
+  let app: ReturnType<typeof createApp>;
+  let tree: string;
+
+  beforeAll(async () => {
+    tree = await mkdtemp(path.join(os.tmpdir(), 'countrycite-terms-'));
+    for (const [edition, file] of [
+      ['2023', 'honduras.txt'],
+      ['2024', 'honduras.txt'],
+      ['2023', 'haiti.txt'],
+      ['2023', 'el-salvador.txt'],
+    ] as const) {
+      mkdirSync(path.join(tree, 'us-dos-hrr', edition), { recursive: true });
+      await copyFile(corpusFile('us-dos-hrr', edition, file), path.join(tree, 'us-dos-hrr', edition, file));
+    }
+    engine = testEngine();
+    const fixtures = await importAndIndex(engine, tree);
+    expect(fixtures.report.failed).toBe(0);
+    app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
+  });
+  afterAll(async () => {
+    await engine?.cleanup();
+    await rm(tree, { recursive: true, force: true });
+  });
+
+  async function search(params: Record<string, string>): Promise<SearchResponse> {
+    const response = await app.request(`/api/search?${new URLSearchParams({ facets: 'false', ...params })}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as SearchResponse;
+  }
+
+  it.each(['Mara Salvatrucha', 'MS-13', '"Mara Salvatrucha"', 'Mara Salvatrucha gang killings'])(
+    '%s puts the MS-13 passages first',
+    async (q) => {
+      const result = await search({ q, latest: 'false', limit: '5' });
+      // The corpus names the gang twice, both times as MS-13 (Honduras 2023).
+      expect(result.hits.slice(0, 2).map((h) => h.text)).toEqual([
+        expect.stringContaining('MS-13'),
+        expect.stringContaining('MS-13'),
+      ]);
+      expect(result.hits[0]?.highlighted).toContain('<mark>MS-13</mark>');
+      if (q !== 'MS-13') {
+        expect(result.rewrite?.terms).toEqual([{ term: 'Mara Salvatrucha', spellings: ['ms-13'] }]);
+        expect(result.rewrite?.ignored).toEqual([]);
+      }
+    },
+  );
+
+  // "police" as Meilisearch matches it: in the text (with one typo, "policy" too) or in a heading.
+  const mentionsPolice = (h: Hit) =>
+    /<mark>polic/i.test(h.highlighted) || /polic/i.test(h.sectionPath.join(' '));
+
+  it('never splits "domestic violence" into "domestic", and says what the results contain', async () => {
+    // The latest Honduras edition has no passage on domestic violence: the term is left out whole (not
+    // searched as "domestic", which finds two passages on minimum wages in "domestic service").
+    const latest = await search({ q: 'police inaction on domestic violence', country: 'HN' });
+    expect(latest.rewrite).toMatchObject({
+      searched: 'police',
+      ignored: ['inaction', 'domestic violence'],
+      required: [['police']],
+    });
+    expect(latest.rewrite?.notice).toContain('No passage contains “inaction” or “domestic violence”');
+    expect(latest.hits.length).toBeGreaterThan(0);
+    expect(latest.hits.every(mentionsPolice)).toBe(true);
+    expect(latest.hits.some((h) => /domestic service/i.test(h.text))).toBe(false);
+
+    // With older editions, passages on domestic violence come first, then passages on the police.
+    const all = await search({
+      q: 'police inaction on domestic violence',
+      country: 'HN',
+      latest: 'false',
+      limit: '50',
+    });
+    expect(all.rewrite).toMatchObject({
+      ignored: ['inaction'],
+      rare: ['domestic violence'],
+      required: [['domestic violence'], ['police']],
+    });
+    expect(all.rewrite?.notice).toContain('results containing “domestic violence” come first');
+    const onDomesticViolence = all.hits.findIndex((h) => !/domestic violence/i.test(h.text));
+    expect(onDomesticViolence).toBeGreaterThan(2);
+    expect(all.hits.slice(onDomesticViolence).every(mentionsPolice)).toBe(true);
+    expect(all.hits.some((h) => /domestic service/i.test(h.text) && !mentionsPolice(h))).toBe(false);
+  });
+
+  it('reads an unclosed quote as a phrase to the end and says so', async () => {
+    const result = await search({ q: 'gang "prison conditions', latest: 'false' });
+    expect(result.rewrite?.searched).toBe('gang "prison conditions"');
+    expect(result.rewrite?.notice).toContain('The closing quotation mark was missing');
+    expect(result.hits.length).toBeGreaterThan(0);
+    expect(result.hits.every((h) => /prison conditions/i.test(h.text))).toBe(true);
+  });
+});
