@@ -36,22 +36,67 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problemResponse(c: Context, problem: Omit<Problem, 'type'> & { type?: string }): Response {
+export function problemResponse(
+  c: Context,
+  problem: Omit<Problem, 'type'> & { type?: string },
+  headers: Record<string, string> = {},
+): Response {
   const body: Problem = {
     type: problem.type ?? 'about:blank',
     ...problem,
     instance: problem.instance ?? c.req.path,
   };
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
+    ...headers,
     'content-type': 'application/problem+json; charset=utf-8',
   });
 }
 
+const NOUNS: Record<string, string> = {
+  array: 'a list',
+  object: 'an object',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+const nounOf = (type: string) => NOUNS[type] ?? type;
+
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  return nounOf(typeof input);
+}
+
+/**
+ * Plain messages for the issues our schemas give no message of their own, instead of zod's ("Invalid
+ * option: expected one of \"text\"|\"csl-json\"", "Invalid input: expected array, received undefined"). The
+ * problem names the field; the message says what it takes.
+ */
+export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${String(issue.values[0])}`
+        : `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `is required (${nounOf(issue.expected)})`
+        : `expected ${nounOf(issue.expected)}, not ${describeInput(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+z.config({ customError: plainIssueMessage });
+
 /** zod validation issues → one problem listing every bad parameter. */
 export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[], where: string): Response {
-  // Report the parameter by its name ("country"), not the position inside a repeated parameter.
+  // A query parameter by its name ("country"), not the position inside a repeated parameter; a body field
+  // by its path ("exhibits.0.passages").
   const errors = issues.map((issue) => ({
-    parameter: String(issue.path[0] ?? where),
+    parameter: where === 'json' && issue.path.length ? issue.path.join('.') : String(issue.path[0] ?? where),
     message: issue.message,
   }));
   return problemResponse(c, {

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { GROUNDS } from '../core/contract.ts';
 import { resolveCountry } from '../core/countries.ts';
+import { loadTaxonomy } from '../core/taxonomy.ts';
 
 /** Accepts `?country=GT&country=HN` and `?country=GT,HN` alike. */
 function listOf<T extends z.ZodType>(item: T) {
@@ -37,12 +38,26 @@ const Year = z.coerce
   .min(1900, 'expected a year such as 2023')
   .max(2200, 'expected a year such as 2023');
 
+const taxonomy = loadTaxonomy();
+/** Ids from core/taxonomy.yaml for error messages, so an example is always an id that exists. */
+const examplesOf = (ids: { id: string }[]) =>
+  ids
+    .slice(0, 2)
+    .map((t) => t.id)
+    .join(' or ');
+const TOPIC_EXAMPLES = examplesOf(taxonomy.topics);
+const ELEMENT_EXAMPLES = examplesOf(taxonomy.elements);
+
 export const COUNTRY_SCOPES = ['subject', 'exclusive', 'mentioned', 'either'] as const;
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
 
-const BooleanParam = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/**
+ * The one parser for boolean query parameters: exactly `true` or `false`. Anything else is a 400, so that
+ * `facets=no` cannot be read one way here and another way elsewhere.
+ */
+export const BooleanParam = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((v) => v === 'true');
 
 export const SearchQuery = z
   .object({
@@ -66,10 +81,10 @@ export const SearchQuery = z
     ground: listOf(z.enum(GROUNDS, { error: `expected one of ${GROUNDS.join(', ')}` })).openapi({
       description: 'Protected ground the passage bears on. Repeat for several (any of them).',
     }),
-    topic: listOf(Slug('a topic id such as domestic-violence')).openapi({
+    topic: listOf(Slug(`a topic id such as ${TOPIC_EXAMPLES}`)).openapi({
       description: 'Topic id from the taxonomy (see `facets.topic`). Repeat for several (any of them).',
     }),
-    element: listOf(Slug('a legal element id such as state-protection')).openapi({
+    element: listOf(Slug(`a legal element id such as ${ELEMENT_EXAMPLES}`)).openapi({
       description:
         'Legal element id from the taxonomy, e.g. unable or unwilling to protect (see `facets.element`). Repeat for several (any of them).',
     }),
