@@ -186,8 +186,10 @@ export type CascadeStep = string[];
 export interface QueryPlan {
   /** The query as searched (replacements made, stop words left out, terms as the phrase of each spelling). */
   q: string;
-  /** Words and terms no passage contains, in any form or spelling tried; they were left out. */
+  /** Words and terms no passage searched contains, in any form or spelling tried; they were left out. */
   ignored: string[];
+  /** Those of `ignored` that older editions contain (when only the latest editions were searched). */
+  olderOnly: string[];
   /** Words replaced by a form passages use more. */
   replaced: { word: string; with: string }[];
   /** Rare words and terms, rarest first: passages with them come first, then passages without them. */
@@ -242,13 +244,15 @@ function requiredOf(step: Searched[]): string[] {
  * spellings that occur, or left out as a whole when none does. Word order is kept (proximity ranks words
  * typed side by side). A query whose every free word is missing, with no phrase to search, is left as
  * typed: the empty answer is the honest one. `isStopWord` words are not sent (Meilisearch ignores them,
- * except as a prefix at the end of the query: "… education and" would find "ANDSF").
+ * except as a prefix at the end of the query: "… education and" would find "ANDSF"). `inOlderEditions`:
+ * the missing words and terms that older editions hold, for the notice.
  */
 export function planQuery(
   tokens: QueryToken[],
   counts: ReadonlyMap<string, number>,
   formCounts: ReadonlyMap<string, number> = new Map(),
   isStopWord: (word: string) => boolean = () => false,
+  inOlderEditions: ReadonlySet<string> = new Set(),
 ): QueryPlan {
   const ignored: string[] = [];
   const replaced: QueryPlan['replaced'] = [];
@@ -296,6 +300,7 @@ export function planQuery(
     return {
       q: typed,
       ignored: [],
+      olderOnly: [],
       replaced: [],
       rare: [],
       terms: [],
@@ -319,6 +324,7 @@ export function planQuery(
   const plan = {
     q: cascade[0]?.join(' | ') ?? '',
     ignored,
+    olderOnly: ignored.filter((w) => inOlderEditions.has(w)),
     replaced,
     rare: rare.slice(0, steps.length - 1).map((t) => t.text),
     terms,
@@ -346,9 +352,14 @@ const listOf = (items: string[], joiner = 'and') =>
 function describePlan(plan: Omit<QueryPlan, 'notice'>, loose: boolean): string {
   const parts: string[] = [];
   if (plan.closedQuote) parts.push(CLOSED_QUOTE);
-  if (plan.ignored.length) {
-    const them = plan.ignored.length > 1 ? 'them' : 'it';
-    parts.push(`No passage contains ${listOf(plan.ignored.map(quote), 'or')}; searched without ${them}.`);
+  const nowhere = plan.ignored.filter((w) => !plan.olderOnly.includes(w));
+  const without = (items: string[]) => `searched without ${items.length > 1 ? 'them' : 'it'}`;
+  if (nowhere.length)
+    parts.push(`No passage contains ${listOf(nowhere.map(quote), 'or')}; ${without(nowhere)}.`);
+  if (plan.olderOnly.length) {
+    parts.push(
+      `No passage of the latest editions contains ${listOf(plan.olderOnly.map(quote), 'or')}, but older editions do; ${without(plan.olderOnly)}.`,
+    );
   }
   for (const r of plan.replaced)
     parts.push(`${quote(r.word)} was searched as ${quote(r.with)}, the form the reports use.`);

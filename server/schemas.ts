@@ -282,6 +282,10 @@ export const QueryRewriteNotice = z
         'The query as searched; when a term is searched in several spellings, one query per spelling, separated by " | ".',
     }),
     ignored: z.array(z.string()).openapi({ description: 'Words no passage contains in any form; left out.' }),
+    olderOnly: z.array(z.string()).openapi({
+      description:
+        'Those of `ignored` that older editions contain: only the latest editions were searched (set latest=false to search them all).',
+    }),
     replaced: z
       .array(z.object({ word: z.string(), with: z.string() }))
       .openapi({ description: 'Words replaced by the form passages use, e.g. stripping → stripped.' }),

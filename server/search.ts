@@ -594,7 +594,8 @@ export async function searchPassages(
   ) {
     // Counted where the first hits are searched: with the latest-edition default, a word found only in
     // older editions would otherwise be kept, and Meilisearch would then require another word instead.
-    const universe = [...Object.values(groups), ...(latestOnlyOf(query) ? ['latest = true'] : [])];
+    const latestOnly = latestOnlyOf(query);
+    const universe = [...Object.values(groups), ...(latestOnly ? ['latest = true'] : [])];
     const [counts, spellingCounts] = await Promise.all([
       passageCounts(deps, free, universe),
       passageCounts(deps, spellings, universe, true),
@@ -605,8 +606,30 @@ export async function searchPassages(
       .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
       .slice(0, MAX_FORM_GUESSES);
     const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
-    const formCounts = forms.length ? await passageCounts(deps, forms, universe, true) : new Map();
-    const planned = planQuery(tokens, counts, new Map([...formCounts, ...spellingCounts]), isStopWord);
+    // What the latest editions lack, counted in the older ones, so the notice can say they hold it.
+    const missingWords = latestOnly ? free.filter((w) => counts.get(w) === 0) : [];
+    const missingTerms = latestOnly
+      ? tokens.flatMap((t) =>
+          t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
+        )
+      : [];
+    const older = [...Object.values(groups), 'latest = false'];
+    const [formCounts, olderWords, olderSpellings] = await Promise.all([
+      passageCounts(deps, forms, universe, true),
+      passageCounts(deps, missingWords, older),
+      passageCounts(deps, [...new Set(missingTerms.flatMap((t) => t.spellings))], older, true),
+    ]);
+    const inOlderEditions = new Set([
+      ...missingWords.filter((w) => (olderWords.get(w) ?? 0) > 0),
+      ...missingTerms.filter((t) => t.spellings.some((s) => olderSpellings.get(s))).map((t) => t.text),
+    ]);
+    const planned = planQuery(
+      tokens,
+      counts,
+      new Map([...formCounts, ...spellingCounts]),
+      isStopWord,
+      inOlderEditions,
+    );
     // A query searched as typed (stop words aside) needs no notice.
     const changed = [planned.ignored, planned.replaced, planned.rare, planned.terms].some((l) => l.length);
     if (changed || planned.closedQuote) rewrite = planned;
@@ -630,6 +653,7 @@ export async function searchPassages(
       ? {
           searched: rewrite.q,
           ignored: rewrite.ignored,
+          olderOnly: rewrite.olderOnly,
           replaced: rewrite.replaced,
           rare: rewrite.rare,
           terms: rewrite.terms,

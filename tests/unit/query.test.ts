@@ -86,6 +86,7 @@ describe('query plan', () => {
     expect(plan).toEqual({
       q: 'treatment deportees return',
       ignored: [],
+      olderOnly: [],
       replaced: [],
       rare: [],
       terms: [],
@@ -179,6 +180,18 @@ describe('query plan', () => {
     expect(none.ignored).toEqual(['inaction', 'domestic violence']);
     expect(none.cascade).toEqual([['police']]);
     expect(none.notice).toBe('No passage contains “inaction” or “domestic violence”; searched without them.');
+    // Only the latest editions were searched, and older ones hold the term: the notice says so.
+    const older = planQuery(
+      tokens,
+      counts({ police: common, inaction: 0 }),
+      new Map(),
+      isStopWord,
+      new Set(['domestic violence']),
+    );
+    expect(older.olderOnly).toEqual(['domestic violence']);
+    expect(older.notice).toBe(
+      'No passage contains “inaction”; searched without it. No passage of the latest editions contains “domestic violence”, but older editions do; searched without it.',
+    );
   });
 
   it('says that an unclosed quote was read as a phrase to the end', () => {
