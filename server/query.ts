@@ -223,9 +223,19 @@ function stepQueries(step: Searched[]): string[] {
   let queries: string[][] = [[]];
   for (const item of step) {
     const forms = item.spellings ? item.spellings.map((s) => `"${s}"`) : [item.text];
-    queries = queries.flatMap((q) => forms.map((f) => [...q, f])).slice(0, MAX_SPELLING_QUERIES);
+    queries = queries.flatMap((q) => forms.map((f) => [...q, f]));
   }
   return queries.map((q) => q.join(' '));
+}
+
+/**
+ * How many spellings each term is searched in, so that a step's queries (the product of its terms'
+ * spellings) stay within MAX_SPELLING_QUERIES: all of them for one term, the two most used for two, one for
+ * more.
+ */
+function spellingBudget(tokens: QueryToken[]): number {
+  const terms = tokens.filter((t) => t.kind === 'term').length;
+  return Math.max(1, Math.floor(MAX_SPELLING_QUERIES ** (1 / Math.max(1, terms))));
 }
 
 /** What every result of a step contains (see QueryPlan.required). */
@@ -269,10 +279,11 @@ export function planQuery(
         ignored.push(token.text);
         continue;
       }
-      const spellings = used.map((s) => s.spelling);
+      const kept = used.slice(0, spellingBudget(tokens));
+      const spellings = kept.map((s) => s.spelling);
       terms.push({ term: token.text, spellings });
       // Passages using two spellings are counted twice: an estimate, used only to tell rare from common.
-      searched.push({ ...token, count: used.reduce((n, s) => n + s.count, 0), spellings });
+      searched.push({ ...token, count: kept.reduce((n, s) => n + s.count, 0), spellings });
       continue;
     }
     if (token.kind !== 'word') {
@@ -371,13 +382,20 @@ function describePlan(plan: Omit<QueryPlan, 'notice'>, loose: boolean): string {
         : `${quote(t.term)} was searched as one term.`,
     );
   }
+  // A term is contained in any of its spellings.
+  const named = (items: string[]) =>
+    listOf(
+      items.map((item) =>
+        (plan.terms.find((t) => t.term === item)?.spellings.length ?? 0) > 1
+          ? `${quote(item)} (in one of its spellings)`
+          : quote(item),
+      ),
+    );
   const [only] = plan.required;
   if (plan.required.length === 1 && only?.length && loose) {
-    parts.push(
-      `Every result contains ${listOf(only.map(quote))}; results with more of the other words rank first.`,
-    );
+    parts.push(`Every result contains ${named(only)}; results with more of the other words rank first.`);
   } else if (plan.required.length > 1) {
-    const [first, ...rest] = plan.required.map((r) => listOf(r.map(quote)));
+    const [first, ...rest] = plan.required.map(named);
     parts.push(
       `Few passages contain ${listOf(plan.rare.map(quote), 'or')}: results containing ${first} come first, then results containing ${rest.join(', then ')}.`,
     );

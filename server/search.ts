@@ -341,6 +341,8 @@ function hitsRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): Mu
     highlightPostTag: HIGHLIGHT_POST,
     // Byte ranges of the matches, to mark the whole text as well as the crop.
     showMatchesPosition: true,
+    // To merge the queries of one cascade step (one per spelling of a term) in ranking order.
+    showRankingScore: true,
     matchingStrategy: MATCHING,
     ...(sort ? { sort } : {}),
   };
@@ -373,15 +375,26 @@ function hitRequests(
   return queries.map((q) => ({ ...hitsRequest(deps, { ...query, q }, filter), ...window }));
 }
 
+const rankingScore = (hit: Record<string, unknown>) =>
+  typeof hit._rankingScore === 'number' ? hit._rankingScore : 0;
+
 /**
- * The hits of a cascade in order, each passage once, the page asked for cut out of them. `lastStep`: how
- * many of the results are the last step's (one per spelling of its terms).
+ * The hits of a cascade in order, each passage once, the page asked for cut out of them. `steps`: how many
+ * of the results each step has (one per spelling of its terms); a step's results are merged by ranking
+ * score, so the best passage using either spelling comes first.
  */
-function mergeHits(query: SearchQuery, results: RawResult[], lastStep: number): RawResult {
+function mergeHits(query: SearchQuery, results: RawResult[], steps: number[]): RawResult {
+  const lastStep = steps.at(-1) ?? 1;
   const last = results.slice(-lastStep);
   if (results.length < 2) return results[0] as RawResult;
   const seen = new Set<unknown>();
-  const merged = results.flatMap((r) => r.hits).filter((h) => !seen.has(h.id) && seen.add(h.id));
+  const starts = steps.map((_, i) => steps.slice(0, i).reduce((n, size) => n + size, 0));
+  const merged = steps
+    .flatMap((size, i) => {
+      const step = results.slice(starts[i], (starts[i] ?? 0) + size).flatMap((r) => r.hits);
+      return size > 1 ? step.sort((a, b) => rankingScore(b) - rankingScore(a)) : step;
+    })
+    .filter((h) => !seen.has(h.id) && seen.add(h.id));
   // The stricter steps find fewer than RARE_BELOW passages each, all of them fetched; the last step finds
   // the rest, so its total plus what only the stricter ones found is the total (a passage using two
   // spellings of a term is counted twice: hence "estimated").
@@ -483,6 +496,7 @@ function searchPlan(
   cascade: CascadeStep[] = [[query.q]],
 ) {
   const lastStep = cascade.at(-1) ?? [query.q];
+  const stepSizes = cascade.map((step) => step.length);
   const counted = (filter: string[], facets: string[]) =>
     lastStep.map((q) => countRequest(deps, q, filter, facets));
   const editionGiven = editionGivenIn(query);
@@ -512,7 +526,7 @@ function searchPlan(
     requests,
     /** Reads the answers; when only older editions match, fetches their hits and facets (a second round). */
     async read(results: RawResult[]) {
-      let result = mergeHits(query, results.slice(0, hits.length), lastStep.length);
+      let result = mergeHits(query, results.slice(0, hits.length), stepSizes);
       const countAt = hits.length + (latestOnly ? lastStep.length : 0);
       let facetEntries = firstFacets;
       let facetResults = results.slice(countAt);
@@ -525,7 +539,7 @@ function searchPlan(
           facetEntries = facetQueries(false);
           const olderHits = hitRequests(deps, query, Object.values(withLatest(false)), cascade);
           const second = await multiSearch(deps, [...olderHits, ...facetEntries.flatMap((f) => f.requests)]);
-          result = mergeHits(query, second.slice(0, olderHits.length), lastStep.length);
+          result = mergeHits(query, second.slice(0, olderHits.length), stepSizes);
           facetResults = second.slice(olderHits.length);
         }
       }

@@ -197,6 +197,24 @@ describe('query syntax', () => {
     expect(texts(result).some((t) => t.includes(expected))).toBe(true);
   });
 
+  it('searches a term in every spelling the passages use, merged by rank, and counts both', async () => {
+    const result = await search(
+      `q=${encodeURIComponent('Mara Salvatrucha recruited children')}&latest=false`,
+    );
+    expect(result.rewrite?.terms).toEqual([
+      { term: 'Mara Salvatrucha', spellings: ['mara salvatrucha', 'ms-13'] },
+    ]);
+    expect(result.rewrite?.searched).toBe(
+      '"mara salvatrucha" recruited children | "ms-13" recruited children',
+    );
+    expect(texts(result).slice(0, 2).sort()).toEqual([
+      expect.stringContaining('MS-13 forcibly recruited children'),
+      expect.stringContaining('Mara Salvatrucha recruited children'),
+    ]);
+    expect(result.estimatedTotalHits).toBe(result.hits.length);
+    expect(result.facets?.country.map((f) => [f.value, f.count])).toEqual([['GT', 2]]);
+  });
+
   it('leaves out a word no passage contains, and says so', async () => {
     const result = await search('q=police+inaction&latest=false');
     expect(result.rewrite).toMatchObject({ searched: 'police', ignored: ['inaction'], replaced: [] });

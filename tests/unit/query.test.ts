@@ -173,7 +173,7 @@ describe('query plan', () => {
     ]);
     expect(plan.required).toEqual([['domestic violence']]);
     expect(plan.notice).toBe(
-      'No passage contains “inaction”; searched without it. “domestic violence” was searched as one term, with its other spelling “intimate partner violence”. Every result contains “domestic violence”; results with more of the other words rank first.',
+      'No passage contains “inaction”; searched without it. “domestic violence” was searched as one term, with its other spelling “intimate partner violence”. Every result contains “domestic violence” (in one of its spellings); results with more of the other words rank first.',
     );
     // No spelling occurs: the term is left out whole, not searched as "domestic".
     const none = planQuery(tokens, counts({ police: common, inaction: 0 }), new Map(), isStopWord);
@@ -192,6 +192,29 @@ describe('query plan', () => {
     expect(older.notice).toBe(
       'No passage contains “inaction”; searched without it. No passage of the latest editions contains “domestic violence”, but older editions do; searched without it.',
     );
+  });
+
+  it('keeps a step to four queries however many terms and spellings a query has', () => {
+    const synonyms = searchSynonyms(fixtureTaxonomy) as Record<string, string[]>;
+    const tokens = findTerms(queryTokens('domestic violence female genital mutilation'), synonyms);
+    const plan = planQuery(
+      tokens,
+      new Map(),
+      counts({
+        'domestic violence': common,
+        'intimate partner violence': 12,
+        'family violence': 11,
+        'female genital mutilation': common,
+        fgm: 30,
+        'fgm/c': 20,
+      }),
+    );
+    // Two terms: the two most used spellings of each, 2 × 2 queries, and `terms` lists what was searched.
+    expect(plan.cascade[0]).toHaveLength(4);
+    expect(plan.terms.map((t) => t.spellings)).toEqual([
+      ['domestic violence', 'intimate partner violence'],
+      ['female genital mutilation', 'fgm'],
+    ]);
   });
 
   it('says that an unclosed quote was read as a phrase to the end', () => {
