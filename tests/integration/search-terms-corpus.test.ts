@@ -5,14 +5,11 @@
  * service"), Haiti and El Salvador 2023 (many gang passages that "mara" alone, a synonym of "gang", finds).
  */
 
-import { mkdirSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { Hit, SearchResponse } from '../../server/schemas.ts';
-import { corpusFile, describeWithCorpus } from '../helpers/corpus.ts';
+import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { importAndIndex } from '../helpers/indexed-fixtures.ts';
 
@@ -22,16 +19,12 @@ describeWithCorpus('known terms and what every result contains, on real reports'
   let tree: string;
 
   beforeAll(async () => {
-    tree = await mkdtemp(path.join(os.tmpdir(), 'countrycite-terms-'));
-    for (const [edition, file] of [
+    tree = await corpusTree('terms', [
       ['2023', 'honduras.txt'],
       ['2024', 'honduras.txt'],
       ['2023', 'haiti.txt'],
       ['2023', 'el-salvador.txt'],
-    ] as const) {
-      mkdirSync(path.join(tree, 'us-dos-hrr', edition), { recursive: true });
-      await copyFile(corpusFile('us-dos-hrr', edition, file), path.join(tree, 'us-dos-hrr', edition, file));
-    }
+    ]);
     engine = testEngine();
     const fixtures = await importAndIndex(engine, tree);
     expect(fixtures.report.failed).toBe(0);
