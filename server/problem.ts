@@ -57,39 +57,37 @@ const NOUNS: Record<string, string> = {
   object: 'an object',
   string: 'text',
   number: 'a number',
+  null: 'null',
   int: 'a whole number',
   boolean: 'true or false',
 };
 const nounOf = (type: string) => NOUNS[type] ?? type;
 
-function describeInput(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
-  return nounOf(typeof input);
-}
-
 /**
- * Plain messages for the issues our schemas give no message of their own, instead of zod's ("Invalid
- * option: expected one of \"text\"|\"csl-json\"", "Invalid input: expected array, received undefined"). The
- * problem names the field; the message says what it takes.
+ * A plain message for an issue our schemas gave no message of their own, instead of zod's ("Invalid
+ * option: expected one of \"text\"|\"csl-json\"", "Invalid input: expected array, received undefined"):
+ * the problem names the field; the message says what it takes. Our own messages are kept. Applied here,
+ * not as zod's global error map, so that other readers of zod issues (config files) see zod's own.
  */
-export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+export function plainIssueMessage(issue: z.core.$ZodIssue): string {
+  if (!/^Invalid (option|input)\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_value':
       return issue.values.length === 1
         ? `expected ${String(issue.values[0])}`
         : `expected one of ${issue.values.map(String).join(', ')}`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `is required (${nounOf(issue.expected)})`
-        : `expected ${nounOf(issue.expected)}, not ${describeInput(issue.input)}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    case 'invalid_type': {
+      // zod names what it received only in its message.
+      const received = issue.message.match(/received (\w+)$/)?.[1];
+      if (received === 'undefined') return `is required (${nounOf(issue.expected)})`;
+      return received
+        ? `expected ${nounOf(issue.expected)}, not ${nounOf(received)}`
+        : `expected ${nounOf(issue.expected)}`;
+    }
     default:
-      return undefined;
+      return issue.message;
   }
 }
-z.config({ customError: plainIssueMessage });
 
 /** zod validation issues → one problem listing every bad parameter. */
 export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[], where: string): Response {
@@ -97,7 +95,7 @@ export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[
   // by its path ("exhibits.0.passages").
   const errors = issues.map((issue) => ({
     parameter: where === 'json' && issue.path.length ? issue.path.join('.') : String(issue.path[0] ?? where),
-    message: issue.message,
+    message: plainIssueMessage(issue),
   }));
   return problemResponse(c, {
     status: 400,
