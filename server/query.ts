@@ -190,6 +190,8 @@ export interface QueryPlan {
   ignored: string[];
   /** Those of `ignored` that older editions contain (when only the latest editions were searched). */
   olderOnly: string[];
+  /** No word or term of the query occurs: it is searched as typed (`ignored` is then empty). */
+  unmatched: boolean;
   /** Words replaced by a form passages use more. */
   replaced: { word: string; with: string }[];
   /** Rare words and terms, rarest first: passages with them come first, then passages without them. */
@@ -311,7 +313,8 @@ export function planQuery(
     return {
       q: typed,
       ignored: [],
-      olderOnly: [],
+      olderOnly: ignored.filter((w) => inOlderEditions.has(w)),
+      unmatched: true,
       replaced: [],
       rare: [],
       terms: [],
@@ -336,6 +339,7 @@ export function planQuery(
     q: cascade[0]?.join(' | ') ?? '',
     ignored,
     olderOnly: ignored.filter((w) => inOlderEditions.has(w)),
+    unmatched: false,
     replaced,
     rare: rare.slice(0, steps.length - 1).map((t) => t.text),
     terms,

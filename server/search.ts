@@ -19,6 +19,7 @@ import {
   findTerms,
   planQuery,
   type QueryPlan,
+  type QueryToken,
   queryTokens,
   RARE_BELOW,
   STOP_WORDS,
@@ -578,6 +579,54 @@ async function passageCounts(
 }
 
 /**
+ * The query planned in one universe: its free words and the spellings of its terms counted there (one
+ * small multi-search), then other forms of the rare or missing words, and, with `older`, what is missing
+ * counted in the older editions for the notice (one more).
+ */
+async function planIn(
+  deps: SearchDeps,
+  tokens: QueryToken[],
+  free: string[],
+  spellings: string[],
+  universe: string[],
+  options: { isStopWord: (word: string) => boolean; older: string[] | null },
+): Promise<QueryPlan> {
+  const [counts, spellingCounts] = await Promise.all([
+    passageCounts(deps, free, universe),
+    passageCounts(deps, spellings, universe, true),
+  ]);
+  // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
+  const rareOrMissing = free
+    .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
+    .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
+    .slice(0, MAX_FORM_GUESSES);
+  const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
+  const { older } = options;
+  const missingWords = older ? free.filter((w) => counts.get(w) === 0) : [];
+  const missingTerms = older
+    ? tokens.flatMap((t) =>
+        t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
+      )
+    : [];
+  const [formCounts, olderWords, olderSpellings] = await Promise.all([
+    passageCounts(deps, forms, universe, true),
+    passageCounts(deps, missingWords, older ?? []),
+    passageCounts(deps, [...new Set(missingTerms.flatMap((t) => t.spellings))], older ?? [], true),
+  ]);
+  const inOlderEditions = new Set([
+    ...missingWords.filter((w) => (olderWords.get(w) ?? 0) > 0),
+    ...missingTerms.filter((t) => t.spellings.some((s) => olderSpellings.get(s))).map((t) => t.text),
+  ]);
+  return planQuery(
+    tokens,
+    counts,
+    new Map([...formCounts, ...spellingCounts]),
+    options.isStopWord,
+    inOlderEditions,
+  );
+}
+
+/**
  * Searches with the latest-edition default: the hits, the older-edition count and the facet counts go to
  * Meilisearch in one multi-search. Before it, the free words and the spellings of known terms are counted
  * in the universe the hits come from (one small multi-search, and one more for other forms of rare or
@@ -609,41 +658,19 @@ export async function searchPassages(
     // Counted where the first hits are searched: with the latest-edition default, a word found only in
     // older editions would otherwise be kept, and Meilisearch would then require another word instead.
     const latestOnly = latestOnlyOf(query);
-    const universe = [...Object.values(groups), ...(latestOnly ? ['latest = true'] : [])];
-    const [counts, spellingCounts] = await Promise.all([
-      passageCounts(deps, free, universe),
-      passageCounts(deps, spellings, universe, true),
-    ]);
-    // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
-    const rareOrMissing = free
-      .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
-      .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
-      .slice(0, MAX_FORM_GUESSES);
-    const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
-    // What the latest editions lack, counted in the older ones, so the notice can say they hold it.
-    const missingWords = latestOnly ? free.filter((w) => counts.get(w) === 0) : [];
-    const missingTerms = latestOnly
-      ? tokens.flatMap((t) =>
-          t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
-        )
-      : [];
-    const older = [...Object.values(groups), 'latest = false'];
-    const [formCounts, olderWords, olderSpellings] = await Promise.all([
-      passageCounts(deps, forms, universe, true),
-      passageCounts(deps, missingWords, older),
-      passageCounts(deps, [...new Set(missingTerms.flatMap((t) => t.spellings))], older, true),
-    ]);
-    const inOlderEditions = new Set([
-      ...missingWords.filter((w) => (olderWords.get(w) ?? 0) > 0),
-      ...missingTerms.filter((t) => t.spellings.some((s) => olderSpellings.get(s))).map((t) => t.text),
-    ]);
-    const planned = planQuery(
-      tokens,
-      counts,
-      new Map([...formCounts, ...spellingCounts]),
+    const where = (latest: string[]) => [...Object.values(groups), ...latest];
+    let planned = await planIn(deps, tokens, free, spellings, where(latestOnly ? ['latest = true'] : []), {
       isStopWord,
-      inOlderEditions,
-    );
+      older: latestOnly ? where(['latest = false']) : null,
+    });
+    // Nothing of the query is in the latest editions but older ones hold some of it: the search falls back
+    // to the older editions (editions.showingHistorical), so plan it there.
+    if (planned.unmatched && planned.olderOnly.length) {
+      planned = await planIn(deps, tokens, free, spellings, where(['latest = false']), {
+        isStopWord,
+        older: null,
+      });
+    }
     // A query searched as typed (stop words aside) needs no notice.
     const changed = [planned.ignored, planned.replaced, planned.rare, planned.terms].some((l) => l.length);
     if (changed || planned.closedQuote) rewrite = planned;
@@ -653,9 +680,9 @@ export async function searchPassages(
   const { result, olderEditionHits, showingHistorical, facets } = await plan.read(results);
 
   const notice = showingHistorical
-    ? `No passage in the latest editions matches. These ${olderEditionHits} matches come from older, superseded editions; cite them as historical editions and check what the latest edition says.`
+    ? `No passage in the latest editions matches. ${olderEditionHits === 1 ? 'This match comes' : `These ${olderEditionHits} matches come`} from older, superseded editions; cite them as historical editions and check what the latest edition says.`
     : olderEditionHits > 0
-      ? `${olderEditionHits} more matches are in older, superseded editions. Add latest=false to include them.`
+      ? `${olderEditionHits} more ${olderEditionHits === 1 ? 'match is' : 'matches are'} in older, superseded editions. Add latest=false to include them.`
       : null;
   return {
     hits: (result.hits as Hits<Record<string, unknown>>).map((raw) => toHit(deps, raw, origin)),

@@ -62,6 +62,16 @@ describeWithCorpus('known terms and what every result contains, on real reports'
   const mentionsPolice = (h: Hit) =>
     /<mark>polic/i.test(h.highlighted) || /polic/i.test(h.sectionPath.join(' '));
 
+  it('falls back to the older editions for a term only they hold, with its synonyms', async () => {
+    // Honduras 2024 names no gang as MS-13: by default the 2023 passages are shown, as historical.
+    const result = await search({ q: 'Mara Salvatrucha', country: 'HN' });
+    expect(result.editions.showingHistorical).toBe(true);
+    expect(result.hits.map((h) => h.text)).toEqual([
+      expect.stringContaining('MS-13'),
+      expect.stringContaining('MS-13'),
+    ]);
+  });
+
   it('never splits "domestic violence" into "domestic", and says what the results contain', async () => {
     // The latest Honduras edition has no passage on domestic violence: the term is left out whole (not
     // searched as "domestic", which finds two passages on minimum wages in "domestic service").

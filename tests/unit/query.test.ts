@@ -87,6 +87,7 @@ describe('query plan', () => {
       q: 'treatment deportees return',
       ignored: [],
       olderOnly: [],
+      unmatched: false,
       replaced: [],
       rare: [],
       terms: [],
