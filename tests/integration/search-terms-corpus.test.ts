@@ -8,7 +8,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import type { Hit, SearchResponse } from '../../server/schemas.ts';
+import type { FacetValue, Hit, SearchResponse } from '../../server/schemas.ts';
+import { escapeHtml } from '../../server/search.ts';
+import { createWebApp } from '../../web/app.tsx';
 import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { importAndIndex } from '../helpers/indexed-fixtures.ts';
@@ -16,6 +18,7 @@ import { importAndIndex } from '../helpers/indexed-fixtures.ts';
 describeWithCorpus('known terms and what every result contains, on real reports', () => {
   let engine: TestEngine;
   let app: ReturnType<typeof createApp>;
+  let web: ReturnType<typeof createWebApp>;
   let tree: string;
 
   beforeAll(async () => {
@@ -29,6 +32,7 @@ describeWithCorpus('known terms and what every result contains, on real reports'
     const fixtures = await importAndIndex(engine, tree);
     expect(fixtures.report.failed).toBe(0);
     app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
+    web = createWebApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
   });
   afterAll(async () => {
     await engine?.cleanup();
@@ -106,6 +110,19 @@ describeWithCorpus('known terms and what every result contains, on real reports'
     expect(onDomesticViolence).toBeGreaterThan(2);
     expect(all.hits.slice(onDomesticViolence).every(mentionsPolice)).toBe(true);
     expect(all.hits.some((h) => /domestic service/i.test(h.text) && !mentionsPolice(h))).toBe(false);
+  });
+
+  it('keeps a selected facet value on the page, checked, however rare', async () => {
+    const topics = (await search({ q: 'gang', latest: 'false', facets: 'true' })).facets?.topic ?? [];
+    // The panel lists twelve values a facet; the rarest topic is past them.
+    expect(topics.length).toBeGreaterThan(12);
+    const rarest = topics.at(-1) as FacetValue;
+    const html = await (await web.request(`/?q=gang&latest=false&topic=${rarest.value}`)).text();
+    const topicPanel = html.match(/<h3>Topic<\/h3><ul>([\s\S]*?)<\/ul>/)?.[1] ?? '';
+    const first = topicPanel.split('</li>')[0] ?? '';
+    expect(first).toMatch(/^<li class="selected"><a href="[^"]*" aria-current="true"/);
+    expect(first).toContain(`<span class="sr-only">Selected: </span>${escapeHtml(rarest.label)}</a>`);
+    expect(topicPanel.match(/<li/g)).toHaveLength(12);
   });
 
   it('reads an unclosed quote as a phrase to the end and says so', async () => {
