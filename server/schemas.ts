@@ -63,7 +63,7 @@ export const SearchQuery = z
   .object({
     q: z.string().max(1000, 'the query is limited to 1000 characters').default('').openapi({
       description:
-        'Words to find. `"exact phrase"` in double quotes matches the words side by side; `-word` or `-"a phrase"` leaves out passages containing it. Taxonomy synonyms are applied (FGM finds female genital mutilation). Empty lists passages in report order.',
+        'Words to find. `"exact phrase"` in double quotes matches the words side by side (a quote left open runs to the end); `-word` or `-"a phrase"` leaves out passages containing it. Taxonomy synonyms are applied (FGM finds female genital mutilation); a known term of several words ("Mara Salvatrucha") or a quoted synonym is searched as one unit in each of its spellings (MS-13). `rewrite` in the response says what was searched. Empty lists passages in report order.',
       example: 'police "domestic violence" -femicide',
     }),
     country: listOf(CountryParam).openapi({
