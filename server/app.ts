@@ -177,13 +177,26 @@ export function createApp(deps: AppDeps) {
   });
   mountDocs(app);
 
-  app.notFound((c) =>
-    problemResponse(c, {
+  const allowedMethods = routeMethods(app);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length) {
+      return problemResponse(
+        c,
+        {
+          status: 405,
+          title: 'Method not allowed',
+          detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}. The API is described at /openapi.json.`,
+        },
+        { Allow: allowed.join(', ') },
+      );
+    }
+    return problemResponse(c, {
       status: 404,
       title: 'Not found',
       detail: `There is nothing at ${c.req.method} ${c.req.path}. The API is described at /openapi.json and browsable at /docs.`,
-    }),
-  );
+    });
+  });
   app.onError((error, c) => {
     if (error instanceof HttpProblem) {
       return problemResponse(c, {
@@ -212,3 +225,29 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The methods the documented routes answer at a path (HEAD with GET), for 405 and its Allow header: a
+ * path that exists under another method is not "not found". Built once, from the OpenAPI registry.
+ */
+function routeMethods(app: ReturnType<typeof createRouter>): (path: string) => string[] {
+  let routes: { pattern: RegExp; method: string }[] | undefined;
+  return (path) => {
+    routes ??= app.openAPIRegistry.definitions.flatMap((d) =>
+      d.type === 'route'
+        ? [
+            {
+              // /api/passages/{id} → ^/api/passages/[^/]+$
+              pattern: new RegExp(
+                `^${d.route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+              ),
+              method: d.route.method.toUpperCase(),
+            },
+          ]
+        : [],
+    );
+    const methods = new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
+}

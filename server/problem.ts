@@ -36,13 +36,18 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problemResponse(c: Context, problem: Omit<Problem, 'type'> & { type?: string }): Response {
+export function problemResponse(
+  c: Context,
+  problem: Omit<Problem, 'type'> & { type?: string },
+  headers: Record<string, string> = {},
+): Response {
   const body: Problem = {
     type: problem.type ?? 'about:blank',
     ...problem,
     instance: problem.instance ?? c.req.path,
   };
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
+    ...headers,
     'content-type': 'application/problem+json; charset=utf-8',
   });
 }
@@ -55,13 +60,50 @@ function bodyPath(path: readonly PropertyKey[]): string {
   );
 }
 
+const NOUNS: Record<string, string> = {
+  array: 'a list',
+  object: 'an object',
+  string: 'text',
+  number: 'a number',
+  null: 'null',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+const nounOf = (type: string) => NOUNS[type] ?? type;
+
+/**
+ * A plain message for an issue our schemas gave no message of their own, instead of zod's ("Invalid
+ * option: expected one of \"text\"|\"csl-json\"", "Invalid input: expected array, received undefined"):
+ * the problem names the field; the message says what it takes. Our own messages are kept. Applied here,
+ * not as zod's global error map, so that other readers of zod issues (config files) see zod's own.
+ */
+export function plainIssueMessage(issue: z.core.$ZodIssue): string {
+  if (!/^Invalid (option|input)\b/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${String(issue.values[0])}`
+        : `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_type': {
+      // zod names what it received only in its message.
+      const received = issue.message.match(/received (\w+)$/)?.[1];
+      if (received === 'undefined') return `is required (${nounOf(issue.expected)})`;
+      return received
+        ? `expected ${nounOf(issue.expected)}, not ${nounOf(received)}`
+        : `expected ${nounOf(issue.expected)}`;
+    }
+    default:
+      return issue.message;
+  }
+}
+
 /** zod validation issues → one problem listing every bad parameter. */
 export function validationProblem(c: Context, issues: readonly z.core.$ZodIssue[], where: string): Response {
   // A query parameter is named ("country"), not the position inside a repeated parameter; a field of a
   // JSON body by its full path, so the caller finds it in a long request.
   const errors = issues.map((issue) => ({
     parameter: where === 'json' && issue.path.length ? bodyPath(issue.path) : String(issue.path[0] ?? where),
-    message: issue.message,
+    message: plainIssueMessage(issue),
   }));
   return problemResponse(c, {
     status: 400,

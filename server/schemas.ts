@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { GROUNDS } from '../core/contract.ts';
 import { resolveCountry } from '../core/countries.ts';
+import { loadTaxonomy } from '../core/taxonomy.ts';
 
 /** Accepts `?country=GT&country=HN` and `?country=GT,HN` alike. */
 function listOf<T extends z.ZodType>(item: T) {
@@ -37,18 +38,32 @@ const Year = z.coerce
   .min(1900, 'expected a year such as 2023')
   .max(2200, 'expected a year such as 2023');
 
+const taxonomy = loadTaxonomy();
+/** Ids from core/taxonomy.yaml for error messages, so an example is always an id that exists. */
+const examplesOf = (ids: { id: string }[]) =>
+  ids
+    .slice(0, 2)
+    .map((t) => t.id)
+    .join(' or ');
+const TOPIC_EXAMPLES = examplesOf(taxonomy.topics);
+const ELEMENT_EXAMPLES = examplesOf(taxonomy.elements);
+
 export const COUNTRY_SCOPES = ['subject', 'exclusive', 'mentioned', 'either'] as const;
 export const SORTS = ['relevance', 'newest', 'oldest'] as const;
 
-const BooleanParam = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/**
+ * The one parser for boolean query parameters: exactly `true` or `false`. Anything else is a 400, so that
+ * `facets=no` cannot be read one way here and another way elsewhere.
+ */
+export const BooleanParam = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((v) => v === 'true');
 
 export const SearchQuery = z
   .object({
     q: z.string().max(1000, 'the query is limited to 1000 characters').default('').openapi({
       description:
-        'Words to find. `"exact phrase"` in double quotes matches the words side by side; `-word` or `-"a phrase"` leaves out passages containing it. Taxonomy synonyms are applied (FGM finds female genital mutilation). Empty lists passages in report order.',
+        'Words to find. `"exact phrase"` in double quotes matches the words side by side (a quote left open runs to the end); `-word` or `-"a phrase"` leaves out passages containing it. Taxonomy synonyms are applied (FGM finds female genital mutilation); a known term of several words ("Mara Salvatrucha") or a quoted synonym is searched as one unit in each of its spellings (MS-13). `rewrite` in the response says what was searched. Empty lists passages in report order.',
       example: 'police "domestic violence" -femicide',
     }),
     country: listOf(CountryParam).openapi({
@@ -66,10 +81,10 @@ export const SearchQuery = z
     ground: listOf(z.enum(GROUNDS, { error: `expected one of ${GROUNDS.join(', ')}` })).openapi({
       description: 'Protected ground the passage bears on. Repeat for several (any of them).',
     }),
-    topic: listOf(Slug('a topic id such as domestic-violence')).openapi({
+    topic: listOf(Slug(`a topic id such as ${TOPIC_EXAMPLES}`)).openapi({
       description: 'Topic id from the taxonomy (see `facets.topic`). Repeat for several (any of them).',
     }),
-    element: listOf(Slug('a legal element id such as state-protection')).openapi({
+    element: listOf(Slug(`a legal element id such as ${ELEMENT_EXAMPLES}`)).openapi({
       description:
         'Legal element id from the taxonomy, e.g. unable or unwilling to protect (see `facets.element`). Repeat for several (any of them).',
     }),
@@ -262,14 +277,30 @@ export type Facets = z.infer<typeof Facets>;
 
 export const QueryRewriteNotice = z
   .object({
-    searched: z.string().openapi({ description: 'The query as searched.' }),
+    searched: z.string().openapi({
+      description:
+        'The query as searched; when a term is searched in several spellings, one query per spelling, separated by " | ".',
+    }),
     ignored: z.array(z.string()).openapi({ description: 'Words no passage contains in any form; left out.' }),
+    olderOnly: z.array(z.string()).openapi({
+      description:
+        'Those of `ignored` that older editions contain: only the latest editions were searched (set latest=false to search them all).',
+    }),
     replaced: z
       .array(z.object({ word: z.string(), with: z.string() }))
       .openapi({ description: 'Words replaced by the form passages use, e.g. stripping → stripped.' }),
     rare: z.array(z.string()).openapi({
       description: 'Words few passages contain: passages with them come first, then passages without them.',
     }),
+    terms: z.array(z.object({ term: z.string(), spellings: z.array(z.string()) })).openapi({
+      description:
+        'Known terms of the taxonomy ("Mara Salvatrucha", "domestic violence", or any quoted synonym) searched as one unit: as the phrase of each spelling that passages use.',
+    }),
+    required: z.array(z.array(z.string())).openapi({
+      description:
+        'What every result contains, for each step of the search (strictest first; with rare words, the results of each step follow those of the one before): its phrases and terms, or else its rarest word.',
+    }),
+    notice: z.string().openapi({ description: 'All of the above in plain words, for display.' }),
   })
   .openapi('QueryRewrite');
 

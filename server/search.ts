@@ -12,8 +12,19 @@ import { meilisearchErrorCode } from '../core/meilisearch-http.ts';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, type IndexNames } from '../core/search-index.ts';
 import type { SourceRegistry } from '../core/sources.ts';
 import { loadTaxonomy, type Taxonomy } from '../core/taxonomy.ts';
+import { searchSynonyms } from '../indexer/settings.ts';
 import { HttpProblem } from './problem.ts';
-import { planQuery, type QueryPlan, queryTokens, RARE_BELOW, STOP_WORDS, wordForms } from './query.ts';
+import {
+  type CascadeStep,
+  findTerms,
+  planQuery,
+  type QueryPlan,
+  type QueryToken,
+  queryTokens,
+  RARE_BELOW,
+  STOP_WORDS,
+  wordForms,
+} from './query.ts';
 import {
   FACET_NAMES,
   type FacetName,
@@ -34,6 +45,15 @@ export interface SearchDeps {
 }
 
 const taxonomyOf = (deps: SearchDeps): Taxonomy => deps.taxonomy ?? loadTaxonomy();
+
+const synonymsByTaxonomy = new WeakMap<Taxonomy, Record<string, string[]>>();
+/** The index's synonyms (the same function builds them for the settings), to find known terms in a query. */
+function synonymsOf(deps: SearchDeps): Record<string, string[]> {
+  const taxonomy = taxonomyOf(deps);
+  const known = synonymsByTaxonomy.get(taxonomy) ?? (searchSynonyms(taxonomy) as Record<string, string[]>);
+  synonymsByTaxonomy.set(taxonomy, known);
+  return known;
+}
 
 const SNIPPET_WORDS = 40;
 
@@ -322,20 +342,17 @@ function hitsRequest(deps: SearchDeps, query: SearchQuery, filter: string[]): Mu
     highlightPostTag: HIGHLIGHT_POST,
     // Byte ranges of the matches, to mark the whole text as well as the crop.
     showMatchesPosition: true,
+    // To merge the queries of one cascade step (one per spelling of a term) in ranking order.
+    showRankingScore: true,
     matchingStrategy: MATCHING,
     ...(sort ? { sort } : {}),
   };
 }
 
-function countRequest(
-  deps: SearchDeps,
-  query: SearchQuery,
-  filter: string[],
-  facets: string[],
-): MultiSearchQuery {
+function countRequest(deps: SearchDeps, q: string, filter: string[], facets: string[]): MultiSearchQuery {
   return {
     indexUid: deps.indexes.passages,
-    q: query.q,
+    q,
     filter,
     limit: 0,
     facets,
@@ -344,35 +361,64 @@ function countRequest(
 }
 
 /**
- * The hit requests for one universe: one per query of the cascade (strictest first), each for the first
- * offset + limit hits, merged by `mergeHits`; a single request when there is no cascade.
+ * The hit requests for one universe: one per query of each step of the cascade (strictest first), each
+ * for the first offset + limit hits, merged by `mergeHits`; a single request when there is no cascade.
  */
 function hitRequests(
   deps: SearchDeps,
   query: SearchQuery,
   filter: string[],
-  cascade: string[],
+  cascade: CascadeStep[],
 ): MultiSearchQuery[] {
-  if (cascade.length < 2) return [hitsRequest(deps, query, filter)];
+  const queries = cascade.flat();
+  if (queries.length < 2) return [hitsRequest(deps, { ...query, q: queries[0] ?? query.q }, filter)];
   const window = { offset: 0, limit: query.offset + query.limit };
-  return cascade.map((q) => ({ ...hitsRequest(deps, { ...query, q }, filter), ...window }));
+  return queries.map((q) => ({ ...hitsRequest(deps, { ...query, q }, filter), ...window }));
 }
 
-/** The hits of a cascade in order, each passage once, the page asked for cut out of them. */
-function mergeHits(query: SearchQuery, results: RawResult[]): RawResult {
-  const last = results.at(-1) as RawResult;
-  if (results.length < 2) return last;
+const rankingScore = (hit: Record<string, unknown>) =>
+  typeof hit._rankingScore === 'number' ? hit._rankingScore : 0;
+
+/**
+ * The hits of a cascade in order, each passage once, the page asked for cut out of them. `steps`: how many
+ * of the results each step has (one per spelling of its terms); a step's results are merged by ranking
+ * score, so the best passage using either spelling comes first.
+ */
+function mergeHits(query: SearchQuery, results: RawResult[], steps: number[]): RawResult {
+  const lastStep = steps.at(-1) ?? 1;
+  const last = results.slice(-lastStep);
+  if (results.length < 2) return results[0] as RawResult;
   const seen = new Set<unknown>();
-  const merged = results.flatMap((r) => r.hits).filter((h) => !seen.has(h.id) && seen.add(h.id));
-  // The stricter queries find fewer than RARE_BELOW passages each, all of them fetched; the last query
-  // finds the rest, so its total plus what only the stricter ones found is the total.
-  const lastIds = new Set(last.hits.map((h) => h.id));
+  const starts = steps.map((_, i) => steps.slice(0, i).reduce((n, size) => n + size, 0));
+  const merged = steps
+    .flatMap((size, i) => {
+      const step = results.slice(starts[i], (starts[i] ?? 0) + size).flatMap((r) => r.hits);
+      return size > 1 ? step.sort((a, b) => rankingScore(b) - rankingScore(a)) : step;
+    })
+    .filter((h) => !seen.has(h.id) && seen.add(h.id));
+  // The stricter steps find fewer than RARE_BELOW passages each, all of them fetched; the last step finds
+  // the rest, so its total plus what only the stricter ones found is the total (a passage using two
+  // spellings of a term is counted twice: hence "estimated").
+  const lastIds = new Set(last.flatMap((r) => r.hits.map((h) => h.id)));
   const onlyStricter = merged.filter((h) => !lastIds.has(h.id)).length;
   return {
-    ...last,
+    ...(results.at(-1) as RawResult),
     hits: merged.slice(query.offset, query.offset + query.limit),
-    estimatedTotalHits: (last.estimatedTotalHits ?? 0) + onlyStricter,
+    estimatedTotalHits: sumOf(last, (r) => r.estimatedTotalHits ?? 0) + onlyStricter,
   };
+}
+
+const sumOf = <T>(items: T[], value: (item: T) => number) => items.reduce((n, item) => n + value(item), 0);
+
+/** Facet counts of the queries of one step, added up. */
+function addDistributions(results: (RawResult | undefined)[], attribute: string): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const r of results) {
+    for (const [value, count] of Object.entries(r?.facetDistribution?.[attribute] ?? {})) {
+      sum[value] = (sum[value] ?? 0) + count;
+    }
+  }
+  return sum;
 }
 
 /** Facet queries for one universe: facets sharing a filter share one count-only query. */
@@ -434,28 +480,35 @@ async function multiSearch(deps: SearchDeps, queries: MultiSearchQuery[]): Promi
   return results as RawResult[];
 }
 
+const editionGivenIn = (query: SearchQuery) =>
+  query.edition !== undefined || query.editionFrom !== undefined || query.editionTo !== undefined;
+/** Only the latest editions are searched first: the default, unless editions are named or latest=false. */
+const latestOnlyOf = (query: SearchQuery) => !editionGivenIn(query) && query.latest !== false;
+
 /**
  * The requests for one search and how to read their answers back. `cascade`: see hitRequests; counts and
- * facets use `query.q`, its last query, which finds all but the few passages only the rare words find.
+ * facets use its last step, which finds all but the few passages only the rare words find (one count per
+ * query of the step, added up).
  */
 function searchPlan(
   deps: SearchDeps,
   query: SearchQuery,
   groups: Partial<Record<FilterGroup, string>>,
-  cascade: string[] = [],
+  cascade: CascadeStep[] = [[query.q]],
 ) {
-  const editionGiven =
-    query.edition !== undefined || query.editionFrom !== undefined || query.editionTo !== undefined;
-  const latestOnly = !editionGiven && query.latest !== false;
+  const lastStep = cascade.at(-1) ?? [query.q];
+  const stepSizes = cascade.map((step) => step.length);
+  const counted = (filter: string[], facets: string[]) =>
+    lastStep.map((q) => countRequest(deps, q, filter, facets));
+  const editionGiven = editionGivenIn(query);
+  const latestOnly = latestOnlyOf(query);
   const withLatest = (latest: boolean | null) =>
     latest === null ? groups : { ...groups, latest: `latest = ${latest}` };
   const facetQueries = (latest: boolean | null) =>
     query.facets
       ? facetPlan(withLatest(latest)).map((entry) => ({
           ...entry,
-          request: countRequest(
-            deps,
-            query,
+          requests: counted(
             entry.filter,
             entry.facets.map((f) => FACET_ATTRIBUTE[f]),
           ),
@@ -466,28 +519,28 @@ function searchPlan(
   const requests = [
     ...hits,
     // Older editions are counted, not fetched: their hits are needed only when the latest have none.
-    ...(latestOnly ? [countRequest(deps, query, Object.values(withLatest(false)), [])] : []),
-    ...firstFacets.map((f) => f.request),
+    ...(latestOnly ? counted(Object.values(withLatest(false)), []) : []),
+    ...firstFacets.flatMap((f) => f.requests),
   ];
   return {
     mode: (editionGiven ? 'edition' : latestOnly ? 'latest' : 'all') as SearchResponse['editions']['mode'],
     requests,
     /** Reads the answers; when only older editions match, fetches their hits and facets (a second round). */
     async read(results: RawResult[]) {
-      let result = mergeHits(query, results.slice(0, hits.length));
-      const countAt = hits.length + (latestOnly ? 1 : 0);
+      let result = mergeHits(query, results.slice(0, hits.length), stepSizes);
+      const countAt = hits.length + (latestOnly ? lastStep.length : 0);
       let facetEntries = firstFacets;
       let facetResults = results.slice(countAt);
       let olderEditionHits = 0;
       let showingHistorical = false;
       if (latestOnly) {
-        olderEditionHits = (results[hits.length] as RawResult).estimatedTotalHits ?? 0;
+        olderEditionHits = sumOf(results.slice(hits.length, countAt), (r) => r.estimatedTotalHits ?? 0);
         if ((result.estimatedTotalHits ?? 0) === 0 && olderEditionHits > 0) {
           showingHistorical = true;
           facetEntries = facetQueries(false);
           const olderHits = hitRequests(deps, query, Object.values(withLatest(false)), cascade);
-          const second = await multiSearch(deps, [...olderHits, ...facetEntries.map((f) => f.request)]);
-          result = mergeHits(query, second.slice(0, olderHits.length));
+          const second = await multiSearch(deps, [...olderHits, ...facetEntries.flatMap((f) => f.requests)]);
+          result = mergeHits(query, second.slice(0, olderHits.length), stepSizes);
           facetResults = second.slice(olderHits.length);
         }
       }
@@ -495,12 +548,9 @@ function searchPlan(
       if (query.facets) {
         const collected = {} as Facets;
         facetEntries.forEach((entry, i) => {
+          const answers = facetResults.slice(i * lastStep.length, (i + 1) * lastStep.length);
           for (const facet of entry.facets) {
-            collected[facet] = facetValues(
-              deps,
-              facet,
-              facetResults[i]?.facetDistribution?.[FACET_ATTRIBUTE[facet]],
-            );
+            collected[facet] = facetValues(deps, facet, addDistributions(answers, FACET_ATTRIBUTE[facet]));
           }
         });
         facets = collected;
@@ -529,11 +579,60 @@ async function passageCounts(
 }
 
 /**
+ * The query planned in one universe: its free words and the spellings of its terms counted there (one
+ * small multi-search), then other forms of the rare or missing words, and, with `older`, what is missing
+ * counted in the older editions for the notice (one more).
+ */
+async function planIn(
+  deps: SearchDeps,
+  tokens: QueryToken[],
+  free: string[],
+  spellings: string[],
+  universe: string[],
+  options: { isStopWord: (word: string) => boolean; older: string[] | null },
+): Promise<QueryPlan> {
+  const [counts, spellingCounts] = await Promise.all([
+    passageCounts(deps, free, universe),
+    passageCounts(deps, spellings, universe, true),
+  ]);
+  // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
+  const rareOrMissing = free
+    .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
+    .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
+    .slice(0, MAX_FORM_GUESSES);
+  const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
+  const { older } = options;
+  const missingWords = older ? free.filter((w) => counts.get(w) === 0) : [];
+  const missingTerms = older
+    ? tokens.flatMap((t) =>
+        t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
+      )
+    : [];
+  const [formCounts, olderWords, olderSpellings] = await Promise.all([
+    passageCounts(deps, forms, universe, true),
+    passageCounts(deps, missingWords, older ?? []),
+    passageCounts(deps, [...new Set(missingTerms.flatMap((t) => t.spellings))], older ?? [], true),
+  ]);
+  const inOlderEditions = new Set([
+    ...missingWords.filter((w) => (olderWords.get(w) ?? 0) > 0),
+    ...missingTerms.filter((t) => t.spellings.some((s) => olderSpellings.get(s))).map((t) => t.text),
+  ]);
+  return planQuery(
+    tokens,
+    counts,
+    new Map([...formCounts, ...spellingCounts]),
+    options.isStopWord,
+    inOlderEditions,
+  );
+}
+
+/**
  * Searches with the latest-edition default: the hits, the older-edition count and the facet counts go to
- * Meilisearch in one multi-search. Before it, the free words of the query are counted in the filtered
- * universe (one small multi-search, and one more for other forms of rare or missing words) to plan the
- * query: missing words replaced or left out, rare words relaxed in a cascade (server/query.ts). The
- * response says what was searched.
+ * Meilisearch in one multi-search. Before it, the free words and the spellings of known terms are counted
+ * in the universe the hits come from (one small multi-search, and one more for other forms of rare or
+ * missing words) to plan the query: missing words replaced or left out, terms searched in the spellings
+ * passages use, rare words relaxed in a cascade (server/query.ts). The response says what was searched
+ * and what every result contains.
  */
 export async function searchPassages(
   deps: SearchDeps,
@@ -541,36 +640,49 @@ export async function searchPassages(
   origin: string,
 ): Promise<SearchResponse> {
   const groups = filterGroups(query, deps);
-  const tokens = queryTokens(query.q);
+  const tokens = findTerms(queryTokens(query.q), synonymsOf(deps));
   // Stop words are ignored by Meilisearch anyway; counting them would only say no passage "contains" them.
   const isStopWord = (w: string) => STOP_WORDS.has(w.toLowerCase());
   // Meilisearch reads only the first 10 words of a query, so counting more would be work for nothing.
   const free = [
     ...new Set(tokens.filter((t) => t.kind === 'word' && !isStopWord(t.text)).map((t) => t.text)),
   ].slice(0, MAX_QUERY_WORDS);
+  const spellings = [...new Set(tokens.flatMap((t) => (t.kind === 'term' ? t.spellings : [])))];
   let plan = searchPlan(deps, query, groups);
   let rewrite: QueryPlan | null = null;
-  if (free.length) {
-    const universe = Object.values(groups);
-    const counts = await passageCounts(deps, free, universe);
-    // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
-    const rareOrMissing = free
-      .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
-      .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
-      .slice(0, MAX_FORM_GUESSES);
-    const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
-    const formCounts = forms.length ? await passageCounts(deps, forms, universe, true) : new Map();
-    const planned = planQuery(tokens, counts, formCounts, isStopWord);
-    if (planned.ignored.length || planned.replaced.length || planned.rare.length) rewrite = planned;
-    plan = searchPlan(deps, { ...query, q: planned.cascade.at(-1) ?? planned.q }, groups, planned.cascade);
+  if (
+    free.length ||
+    spellings.length ||
+    tokens.some((t) => t.kind !== 'word' && t.kind !== 'term' && t.unclosed)
+  ) {
+    // Counted where the first hits are searched: with the latest-edition default, a word found only in
+    // older editions would otherwise be kept, and Meilisearch would then require another word instead.
+    const latestOnly = latestOnlyOf(query);
+    const where = (latest: string[]) => [...Object.values(groups), ...latest];
+    let planned = await planIn(deps, tokens, free, spellings, where(latestOnly ? ['latest = true'] : []), {
+      isStopWord,
+      older: latestOnly ? where(['latest = false']) : null,
+    });
+    // Nothing of the query is in the latest editions but older ones hold some of it: the search falls back
+    // to the older editions (editions.showingHistorical), so plan it there.
+    if (planned.unmatched && planned.olderOnly.length) {
+      planned = await planIn(deps, tokens, free, spellings, where(['latest = false']), {
+        isStopWord,
+        older: null,
+      });
+    }
+    // A query searched as typed (stop words aside) needs no notice.
+    const changed = [planned.ignored, planned.replaced, planned.rare, planned.terms].some((l) => l.length);
+    if (changed || planned.closedQuote) rewrite = planned;
+    plan = searchPlan(deps, query, groups, planned.cascade);
   }
   const results = await multiSearch(deps, plan.requests);
   const { result, olderEditionHits, showingHistorical, facets } = await plan.read(results);
 
   const notice = showingHistorical
-    ? `No passage in the latest editions matches. These ${olderEditionHits} matches come from older, superseded editions; cite them as historical editions and check what the latest edition says.`
+    ? `No passage in the latest editions matches. ${olderEditionHits === 1 ? 'This match comes' : `These ${olderEditionHits} matches come`} from older, superseded editions; cite them as historical editions and check what the latest edition says.`
     : olderEditionHits > 0
-      ? `${olderEditionHits} more matches are in older, superseded editions. Add latest=false to include them.`
+      ? `${olderEditionHits} more ${olderEditionHits === 1 ? 'match is' : 'matches are'} in older, superseded editions. Add latest=false to include them.`
       : null;
   return {
     hits: (result.hits as Hits<Record<string, unknown>>).map((raw) => toHit(deps, raw, origin)),
@@ -579,7 +691,16 @@ export async function searchPassages(
     offset: query.offset,
     query: query.q,
     rewrite: rewrite
-      ? { searched: rewrite.q, ignored: rewrite.ignored, replaced: rewrite.replaced, rare: rewrite.rare }
+      ? {
+          searched: rewrite.q,
+          ignored: rewrite.ignored,
+          olderOnly: rewrite.olderOnly,
+          replaced: rewrite.replaced,
+          rare: rewrite.rare,
+          terms: rewrite.terms,
+          required: rewrite.required,
+          notice: rewrite.notice,
+        }
       : null,
     sort: query.sort,
     processingTimeMs: Math.max(...results.map((r) => r.processingTimeMs)),

@@ -39,6 +39,7 @@ const STATIC: Record<string, { body: string; type: string }> = Object.fromEntrie
     ['app.js', 'text/javascript; charset=utf-8'],
     ['cart.js', 'text/javascript; charset=utf-8'],
     ['style.css', 'text/css; charset=utf-8'],
+    ['favicon.svg', 'image/svg+xml'],
   ].map(([name, type]) => [
     name,
     { body: readFileSync(new URL(`./static/${name}`, import.meta.url), 'utf8'), type },
@@ -54,6 +55,7 @@ function Layout(props: { title: string; children: Child }) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/style.css" />
           <script src="/static/app.js" defer />
           <script src="/static/cart.js" defer />
@@ -387,19 +389,9 @@ function pageLink(c: Context, offset: number): string {
   return linkWith(c, { offset: String(offset) });
 }
 
-const quote = (w: string) => `“${w}”`;
-
-/** What was searched when it differs from what was typed (server/query.ts), in plain words. */
+/** What was searched when it differs from what was typed, in the server's plain words (server/query.ts). */
 function RewriteNotice(props: { rewrite: NonNullable<SearchResponse['rewrite']> }) {
-  const { ignored, replaced, rare } = props.rewrite;
-  const parts = [
-    ignored.length ? `No passage contains ${ignored.map(quote).join(', ')}; searched without it.` : '',
-    ...replaced.map((r) => `${quote(r.word)} searched as ${quote(r.with)}, the form the reports use.`),
-    rare.length
-      ? `Few passages contain ${rare.map(quote).join(', ')}: those come first, then passages without it.`
-      : '',
-  ].filter(Boolean);
-  return <p class="notice rewrite">{parts.join(' ')}</p>;
+  return <p class="notice rewrite">{props.rewrite.notice}</p>;
 }
 
 const FACET_TITLES: Partial<Record<FacetName, string>> = {
@@ -411,6 +403,41 @@ const FACET_TITLES: Partial<Record<FacetName, string>> = {
   element: 'Legal element',
   edition: 'Edition',
 };
+
+/** The values of a facet the search is filtered by, as the facet counts name them. */
+function selectedValues(query: SearchQuery, facet: FacetName): string[] {
+  const mentioned = query.countryScope === 'mentioned';
+  switch (facet) {
+    case 'country':
+      return mentioned ? [] : (query.country ?? []);
+    case 'mentions':
+      return mentioned ? (query.country ?? []) : [];
+    case 'source':
+      return query.source ?? [];
+    case 'ground':
+      return query.ground ?? [];
+    case 'topic':
+      return query.topic ?? [];
+    case 'element':
+      return query.element ?? [];
+    case 'edition':
+      return query.edition === undefined ? [] : [String(query.edition)];
+    case 'latest':
+      return [];
+  }
+}
+
+/** A link that drops a selected facet value (and keeps every other filter). */
+function facetRemoveLink(c: Context, facet: FacetName, query: SearchQuery, value: string): string {
+  const url = new URL(c.req.url);
+  url.searchParams.delete('offset');
+  const param = facet === 'mentions' ? 'country' : facet;
+  const rest = selectedValues(query, facet).filter((v) => v !== value);
+  url.searchParams.delete(param);
+  for (const v of rest) url.searchParams.append(param, v);
+  if (facet === 'mentions' && !rest.length) url.searchParams.delete('countryScope');
+  return `${url.pathname}${url.search}`;
+}
 
 /** A link that sets one filter (and keeps the others), for the facet panel. */
 function facetLink(c: Context, facet: FacetName, value: string): string {
@@ -426,11 +453,32 @@ function facetLink(c: Context, facet: FacetName, value: string): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** Counts for every filter: each value links to the search narrowed to it. */
-function FacetPanel(props: { c: Context; facets: NonNullable<SearchResponse['facets']> }) {
+const FACET_VALUES_SHOWN = 12;
+
+/**
+ * Counts for every filter: each value links to the search narrowed to it. The values the search is
+ * filtered by come first, checked, whatever their count (the most frequent twelve alone could leave the
+ * chosen country out), and link to the search without them.
+ */
+function FacetPanel(props: {
+  c: Context;
+  query: SearchQuery;
+  facets: NonNullable<SearchResponse['facets']>;
+}) {
   const groups = (Object.keys(FACET_TITLES) as FacetName[])
-    .map((facet) => ({ facet, values: props.facets[facet].slice(0, 12) as FacetValue[] }))
-    .filter((g) => g.values.length > 0);
+    .map((facet) => {
+      const all = props.facets[facet] as FacetValue[];
+      const selected = selectedValues(props.query, facet).map(
+        (value) => all.find((v) => v.value === value) ?? { value, label: value, count: 0 },
+      );
+      const others = all.filter((v) => !selected.some((s) => s.value === v.value));
+      return {
+        facet,
+        selected,
+        values: others.slice(0, Math.max(0, FACET_VALUES_SHOWN - selected.length)),
+      };
+    })
+    .filter((g) => g.values.length + g.selected.length > 0);
   if (!groups.length) return null;
   return (
     <aside class="facets" aria-label="Narrow the results">
@@ -438,6 +486,19 @@ function FacetPanel(props: { c: Context; facets: NonNullable<SearchResponse['fac
         <section>
           <h3>{FACET_TITLES[g.facet]}</h3>
           <ul>
+            {g.selected.map((v) => (
+              <li class="selected">
+                <a
+                  href={facetRemoveLink(props.c, g.facet, props.query, v.value)}
+                  aria-current="true"
+                  title="Selected: follow to remove this filter"
+                >
+                  <span class="sr-only">Selected: </span>
+                  {v.label}
+                </a>{' '}
+                <span class="count">{v.count}</span>
+              </li>
+            ))}
             {g.values.map((v) => (
               <li>
                 <a href={facetLink(props.c, g.facet, v.value)}>{v.label}</a>{' '}
@@ -451,7 +512,7 @@ function FacetPanel(props: { c: Context; facets: NonNullable<SearchResponse['fac
   );
 }
 
-function Results(props: { c: Context; result: SearchResponse }) {
+function Results(props: { c: Context; query: SearchQuery; result: SearchResponse }) {
   const { result, c } = props;
   const from = result.offset + 1;
   const to = result.offset + result.hits.length;
@@ -463,16 +524,14 @@ function Results(props: { c: Context; result: SearchResponse }) {
           : 'No passage matches. Try fewer words or other filters.'}
       </p>
       {result.rewrite ? <RewriteNotice rewrite={result.rewrite} /> : null}
-      {result.editions.notice ? (
+      {result.editions.olderEditionHits > 0 && !result.editions.showingHistorical ? (
+        // The API's notice tells a client which parameter to add; a reader gets words and the link.
         <p class="notice">
-          {result.editions.notice}
-          {result.editions.olderEditionHits > 0 && !result.editions.showingHistorical ? (
-            <>
-              {' '}
-              <a href={linkWith(c, { latest: 'false', offset: null })}>Include older editions</a>
-            </>
-          ) : null}
+          {`${result.editions.olderEditionHits} more ${result.editions.olderEditionHits === 1 ? 'match is' : 'matches are'} in older, superseded editions of these reports.`}{' '}
+          <a href={linkWith(c, { latest: 'false', offset: null })}>Include older editions</a>
         </p>
+      ) : result.editions.notice ? (
+        <p class="notice">{result.editions.notice}</p>
       ) : null}
       <div class="layout">
         <ol class="results">
@@ -480,7 +539,7 @@ function Results(props: { c: Context; result: SearchResponse }) {
             <HitCard hit={hit} />
           ))}
         </ol>
-        {result.facets ? <FacetPanel c={c} facets={result.facets} /> : null}
+        {result.facets ? <FacetPanel c={c} query={props.query} facets={result.facets} /> : null}
       </div>
       <nav class="pages" aria-label="Pages">
         {result.offset > 0 ? (
@@ -541,6 +600,9 @@ export function createWebApp(deps: AppDeps) {
     return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': 'public, max-age=3600' });
   });
 
+  // Browsers ask for /favicon.ico whatever the page links; the icon is the SVG the pages link to.
+  app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301));
+
   app.get('/', ui, async (c) => {
     const parsed = SearchQuery.safeParse(queryRecord(c));
     const f = await facets(deps);
@@ -566,7 +628,7 @@ export function createWebApp(deps: AppDeps) {
     let status: 200 | 400 | 503 = 200;
     if (hasQuery) {
       try {
-        body = <Results c={c} result={await searchPassages(deps, query, originOf(c))} />;
+        body = <Results c={c} query={query} result={await searchPassages(deps, query, originOf(c))} />;
       } catch (error) {
         if (!(error instanceof HttpProblem)) throw error;
         status = error.status === 400 ? 400 : 503;

@@ -22,6 +22,8 @@ const Id = z
   .regex(/^[A-Za-z0-9_-]{1,511}$/, 'ids contain only letters, digits, "-" and "_"')
   .openapi({ example: 'us-dos-hrr_ni_2023_5Fa42tpwEHtM1_om' });
 
+const DocumentId = Id.openapi({ example: 'us-dos-hrr_ni_2023' });
+
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
@@ -40,10 +42,13 @@ export const ExhibitSpec = z
           'Passages to cite and highlight. PDF reports contribute the original pages holding them; HTML and text reports a typeset rendering of the sections holding them.',
       }),
     documents: z
-      .array(Id)
+      .array(DocumentId)
       .max(LIMITS.documentsPerExhibit, `at most ${LIMITS.documentsPerExhibit} documents per exhibit`)
       .optional()
-      .openapi({ description: 'Documents to include whole (their cited passages are still highlighted).' }),
+      .openapi({
+        description:
+          'Document ids (`<source>_<country>_<edition>`, as in /api/documents) to include whole; their cited passages are still highlighted.',
+      }),
     title: Text(300).optional().openapi({ description: 'Title for the index; default: the report title.' }),
     claimElement: Text(200).optional().openapi({
       description: 'Element of the claim the exhibit supports (annotated index).',
@@ -68,8 +73,10 @@ export const Caption = z
     respondent: Text(200).optional().openapi({ example: 'Jane Doe' }),
     aNumber: z
       .string()
-      .regex(/^A?[- ]?\d{3}[- ]?\d{3}[- ]?\d{2,3}$/i, 'an A-number such as A012-345-678')
-      .optional(),
+      // No regex flag: the pattern goes into the OpenAPI document as it is, where flags cannot follow.
+      .regex(/^[Aa]?[- ]?\d{3}[- ]?\d{3}[- ]?\d{2,3}$/, 'an A-number such as A012-345-678')
+      .optional()
+      .openapi({ example: 'A012-345-678' }),
     proceedings: Text(100).default('Removal Proceedings'),
     judge: Text(200).optional(),
     nextHearing: IsoDate.optional(),

@@ -69,9 +69,49 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${base}/?q=journalists&country=HN`);
     await expect(page.locator('li.hit .badge.latest').count()).resolves.toBeGreaterThan(0);
-    const link = page.locator('.notice a', { hasText: 'Include older editions' });
+    const notice = page.locator('.notice', { hasText: 'older, superseded editions' });
+    // Words for a reader, not the API parameter.
+    await expect(notice.textContent()).resolves.toMatch(
+      /^\d+ more match(es are| is) in older, superseded editions/,
+    );
+    await expect(notice.textContent()).resolves.not.toContain('latest=');
+    const link = notice.locator('a', { hasText: 'Include older editions' });
     await Promise.all([page.waitForURL(/latest=false/), link.click()]);
     await expect(page.locator('li.hit .badge.historical').count()).resolves.toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('keeps a selected facet value visible and checked, and unchecks it in one click', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/?q=police&latest=false`);
+    const countries = page.locator('aside.facets section', { hasText: 'Country' });
+    await Promise.all([
+      page.waitForURL(/country=HN/),
+      countries.locator('a', { hasText: 'Honduras' }).click(),
+    ]);
+    const selected = page.locator('aside.facets section', { hasText: 'Country' }).locator('li.selected a');
+    await expect(selected.count()).resolves.toBe(1);
+    await expect(selected.textContent()).resolves.toContain('Honduras');
+    await expect(selected.getAttribute('aria-current')).resolves.toBe('true');
+    await Promise.all([page.waitForURL((url) => !url.searchParams.has('country')), selected.click()]);
+    await expect(page.locator('aside.facets li.selected').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('has an icon, so the browser asks for nothing that is not there', async () => {
+    const page = await browser.newPage();
+    const missing: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) missing.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(`${base}/?q=police`);
+    const icon = await page.locator('link[rel=icon]').getAttribute('href');
+    expect(icon).toBe('/static/favicon.svg');
+    const fetched = await page.request.get(`${base}/favicon.ico`);
+    expect(fetched.status()).toBe(200);
+    expect(fetched.headers()['content-type']).toBe('image/svg+xml');
+    expect(await fetched.text()).toContain('<svg');
+    expect(missing).toEqual([]);
     await page.close();
   });
 

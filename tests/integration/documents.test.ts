@@ -3,14 +3,11 @@
  * Nicaragua text (the 2024 edition's shortened outline dropped Section 6's subsections).
  */
 
-import { mkdirSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import type { DiffResponse, DocumentResponse } from '../../server/documents.ts';
-import { corpusFile, describeWithCorpus } from '../helpers/corpus.ts';
+import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
 
@@ -22,14 +19,10 @@ describeWithCorpus('documents and edition diffs on the Nicaragua 2023 PDF and 20
 
   beforeAll(async () => {
     // A <source>/<edition>/<country> tree (temporary copies), as `countrycite import` reads it.
-    tree = await mkdtemp(path.join(os.tmpdir(), 'countrycite-ni-'));
-    for (const [edition, file] of [
+    tree = await corpusTree('ni', [
       ['2023', 'nicaragua.pdf'],
       ['2024', 'nicaragua.txt'],
-    ] as const) {
-      mkdirSync(path.join(tree, 'us-dos-hrr', edition), { recursive: true });
-      await copyFile(corpusFile('us-dos-hrr', edition, file), path.join(tree, 'us-dos-hrr', edition, file));
-    }
+    ]);
     engine = testEngine();
     fixtures = await importAndIndex(engine, tree);
     app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRegistry } from '../../core/sources.ts';
+import { loadTaxonomy } from '../../core/taxonomy.ts';
 import { createApp } from '../../server/app.ts';
 import type { CountrySummary, FacetValue, Hit, SearchResponse, SourceProfile } from '../../server/schemas.ts';
 import { createWebApp } from '../../web/app.tsx';
@@ -194,6 +195,24 @@ describe('query syntax', () => {
   ])('applies the taxonomy synonyms: %s finds "%s"', async (q, expected) => {
     const result = await search(`q=${encodeURIComponent(q)}&latest=false`);
     expect(texts(result).some((t) => t.includes(expected))).toBe(true);
+  });
+
+  it('searches a term in every spelling the passages use, merged by rank, and counts both', async () => {
+    const result = await search(
+      `q=${encodeURIComponent('Mara Salvatrucha recruited children')}&latest=false`,
+    );
+    expect(result.rewrite?.terms).toEqual([
+      { term: 'Mara Salvatrucha', spellings: ['mara salvatrucha', 'ms-13'] },
+    ]);
+    expect(result.rewrite?.searched).toBe(
+      '"mara salvatrucha" recruited children | "ms-13" recruited children',
+    );
+    expect(texts(result).slice(0, 2).sort()).toEqual([
+      expect.stringContaining('MS-13 forcibly recruited children'),
+      expect.stringContaining('Mara Salvatrucha recruited children'),
+    ]);
+    expect(result.estimatedTotalHits).toBe(result.hits.length);
+    expect(result.facets?.country.map((f) => [f.value, f.count])).toEqual([['GT', 2]]);
   });
 
   it('leaves out a word no passage contains, and says so', async () => {
@@ -538,6 +557,84 @@ describe('OpenAPI and /docs', () => {
     }
     expect(await (await app.request('/docs/assets/init.js')).text()).toContain("url: '/openapi.json'");
     expect((await app.request('/docs/assets/package.json')).status).toBe(404);
+  });
+});
+
+describe('contract blemishes a client would trip over', () => {
+  async function problem(response: Response, status: number) {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    return (await response.json()) as { detail: string; errors?: { parameter: string; message: string }[] };
+  }
+
+  it('emits only flag-free ECMA patterns, and examples of the right kind of id', async () => {
+    const doc = await (await app.request('/openapi.json')).text();
+    const patterns = [...doc.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map((m) =>
+      JSON.parse(m[1] as string),
+    );
+    expect(patterns.length).toBeGreaterThan(3);
+    for (const pattern of patterns) {
+      expect(pattern).not.toMatch(/\/[a-z]*$/);
+      expect(() => new RegExp(pattern, 'u')).not.toThrow();
+    }
+    type Property = { pattern?: string; items?: { example?: string } };
+    const { schemas } = (
+      JSON.parse(doc) as { components: { schemas: Record<string, { properties: Record<string, Property> }> } }
+    ).components;
+    const property = (schema: string, name: string): Property => schemas[schema]?.properties[name] ?? {};
+    const aNumber = new RegExp(property('Caption', 'aNumber').pattern ?? '');
+    for (const valid of ['A012-345-678', 'a012345678', '012 345 67']) expect(aNumber.test(valid)).toBe(true);
+    expect(aNumber.test('B012-345-678')).toBe(false);
+    // A document id is <source>_<country>_<edition>; a passage id adds a hash.
+    expect(property('ExhibitSpec', 'documents').items?.example).toBe('us-dos-hrr_ni_2023');
+    expect(property('ExhibitSpec', 'passages').items?.example).toMatch(/^us-dos-hrr_[a-z]{2}_\d{4}_.+/);
+  });
+
+  it('answers a known path with the wrong method 405, naming the allowed ones', async () => {
+    const post = await app.request('/api/search', { method: 'POST' });
+    expect((await problem(post, 405)).detail).toContain('GET');
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const del = await app.request('/api/passages/abc', { method: 'DELETE' });
+    expect(del.status).toBe(405);
+    expect((await app.request('/api/exhibits')).headers.get('allow')).toBe('POST');
+    await problem(await app.request('/api/nothing-here', { method: 'POST' }), 404);
+  });
+
+  it('says in plain words which field is wrong and what it takes', async () => {
+    const format = await problem(await app.request('/api/passages/x/citation?format=bibtex'), 400);
+    expect(format.errors).toEqual([{ parameter: 'format', message: 'expected one of text, csl-json, ris' }]);
+    const post = (body: unknown) =>
+      app.request('/api/exhibits', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const empty = await problem(await post({}), 400);
+    expect(empty.errors).toEqual([{ parameter: 'exhibits', message: 'is required (a list)' }]);
+    const nested = await problem(await post({ exhibits: [{ passages: 'x' }] }), 400);
+    expect(nested.errors?.[0]).toEqual({
+      parameter: 'exhibits[0].passages',
+      message: 'expected a list, not text',
+    });
+    for (const p of [format, empty, nested]) expect(p.detail).not.toMatch(/Invalid (option|input)|received/);
+  });
+
+  it('reads every boolean parameter the same strict way', async () => {
+    for (const bad of ['facets=no', 'facets=1', 'latest=maybe', 'latest=yes']) {
+      const [name] = bad.split('=');
+      const body = await problem(await app.request(`/api/search?${bad}`), 400);
+      expect(body.errors).toEqual([{ parameter: name, message: 'expected true or false' }]);
+    }
+    expect((await app.request('/api/search?facets=false&latest=true')).status).toBe(200);
+  });
+
+  it('gives topic and element ids from the taxonomy as examples', async () => {
+    const taxonomy = loadTaxonomy();
+    const topic = await problem(await app.request('/api/search?topic=Domestic'), 400);
+    const example = topic.detail.match(/such as ([a-z0-9-]+)/)?.[1];
+    expect(taxonomy.topics.map((t) => t.id)).toContain(example);
+    const element = await problem(await app.request('/api/search?element=Nexus'), 400);
+    expect(taxonomy.elements.map((t) => t.id)).toContain(element.detail.match(/such as ([a-z0-9-]+)/)?.[1]);
   });
 });
 

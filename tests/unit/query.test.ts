@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planQuery, queryTokens, RARE_BELOW, STOP_WORDS, wordForms } from '../../server/query.ts';
+import { searchSynonyms } from '../../indexer/settings.ts';
+import { findTerms, planQuery, queryTokens, RARE_BELOW, STOP_WORDS, wordForms } from '../../server/query.ts';
+import { fixtureTaxonomy } from '../helpers/passage-index.ts';
 
 const isStopWord = (w: string) => STOP_WORDS.has(w.toLowerCase());
 const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
@@ -19,7 +21,38 @@ describe('query tokens', () => {
     expect(queryTokens('MS-13 LGBTQI+ "unclosed phrase')).toEqual([
       { kind: 'word', text: 'MS-13' },
       { kind: 'word', text: 'LGBTQI+' },
-      { kind: 'phrase', text: '"unclosed phrase' },
+      { kind: 'phrase', text: '"unclosed phrase"', unclosed: true },
+    ]);
+    // A stray quote at the end is no phrase; an unclosed negated phrase is closed too.
+    expect(queryTokens('police "')).toEqual([{ kind: 'word', text: 'police' }]);
+    expect(queryTokens('police -"state of')).toEqual([
+      { kind: 'word', text: 'police' },
+      { kind: 'negation', text: '-"state of"', unclosed: true },
+    ]);
+  });
+});
+
+describe('known terms', () => {
+  const synonyms = searchSynonyms(fixtureTaxonomy) as Record<string, string[]>;
+
+  it('keeps a multi-word synonym together, and reads a quoted synonym as a term', () => {
+    expect(findTerms(queryTokens('Mara Salvatrucha recruitment'), synonyms)).toEqual([
+      { kind: 'term', text: 'Mara Salvatrucha', spellings: ['mara salvatrucha', 'ms-13'] },
+      { kind: 'word', text: 'recruitment' },
+    ]);
+    expect(findTerms(queryTokens('police inaction on domestic violence'), synonyms).at(-1)).toMatchObject({
+      kind: 'term',
+      text: 'domestic violence',
+      spellings: expect.arrayContaining(['domestic violence', 'intimate partner violence']),
+    });
+    expect(findTerms(queryTokens('"Mara Salvatrucha"'), synonyms)).toEqual([
+      { kind: 'term', text: 'Mara Salvatrucha', spellings: ['mara salvatrucha', 'ms-13'] },
+    ]);
+    // Not a synonym: left as typed; a negated term keeps its exact meaning.
+    expect(findTerms(queryTokens('"failed to investigate" -"MS-13" violence'), synonyms)).toEqual([
+      { kind: 'phrase', text: '"failed to investigate"' },
+      { kind: 'negation', text: '-"MS-13"' },
+      { kind: 'word', text: 'violence' },
     ]);
   });
 });
@@ -53,9 +86,15 @@ describe('query plan', () => {
     expect(plan).toEqual({
       q: 'treatment deportees return',
       ignored: [],
+      olderOnly: [],
+      unmatched: false,
       replaced: [],
       rare: [],
-      cascade: ['treatment deportees return'],
+      terms: [],
+      required: [['treatment']],
+      closedQuote: false,
+      notice: 'Every result contains “treatment”; results with more of the other words rank first.',
+      cascade: [['treatment deportees return']],
     });
   });
 
@@ -90,10 +129,12 @@ describe('query plan', () => {
     );
     expect(plan.rare).toEqual(['Anglophone', 'citizenship']);
     expect(plan.cascade).toEqual([
-      'killings civilians Anglophone regions citizenship',
-      'killings civilians regions citizenship',
-      'killings civilians regions',
+      ['killings civilians Anglophone regions citizenship'],
+      ['killings civilians regions citizenship'],
+      ['killings civilians regions'],
     ]);
+    // The rarest word of each step is what Meilisearch's frequency strategy keeps to the end.
+    expect(plan.required).toEqual([['Anglophone'], ['citizenship'], ['killings']]);
   });
 
   it('keeps phrases and negations in place and never relaxes a query down to negations only', () => {
@@ -103,16 +144,84 @@ describe('query plan', () => {
       new Map(),
       isStopWord,
     );
-    expect(plan.cascade).toEqual(['Anglophone -separatists']);
+    expect(plan.cascade).toEqual([['Anglophone -separatists']]);
     expect(plan.rare).toEqual([]);
     const phrase = planQuery(queryTokens('"failed to investigate" Anglophone'), counts({ Anglophone: 1 }));
-    expect(phrase.cascade).toEqual(['"failed to investigate" Anglophone', '"failed to investigate"']);
+    expect(phrase.cascade).toEqual([['"failed to investigate" Anglophone'], ['"failed to investigate"']]);
+    expect(phrase.required).toEqual([['failed to investigate'], ['failed to investigate']]);
   });
 
   it('leaves a query whose every word is missing as typed', () => {
     const plan = planQuery(queryTokens('xyzzy plugh'), counts({ xyzzy: 0, plugh: 0 }));
-    expect(plan).toEqual({ q: 'xyzzy plugh', ignored: [], replaced: [], rare: [], cascade: ['xyzzy plugh'] });
+    expect(plan).toMatchObject({ q: 'xyzzy plugh', ignored: [], replaced: [], rare: [], notice: '' });
+    expect(plan.cascade).toEqual([['xyzzy plugh']]);
     const stop = planQuery(queryTokens('of the'), new Map(), new Map(), isStopWord);
-    expect(stop.cascade).toEqual(['of the']);
+    expect(stop.cascade).toEqual([['of the']]);
+  });
+
+  it('searches a term in each spelling passages use, as phrases, and never word by word', () => {
+    const synonyms = searchSynonyms(fixtureTaxonomy) as Record<string, string[]>;
+    const tokens = findTerms(queryTokens('police inaction on domestic violence'), synonyms);
+    const plan = planQuery(
+      tokens,
+      counts({ police: common, inaction: 0 }),
+      counts({ 'domestic violence': common, 'intimate partner violence': 12, 'family violence': 0 }),
+      isStopWord,
+    );
+    expect(plan.cascade).toEqual([['police "domestic violence"', 'police "intimate partner violence"']]);
+    expect(plan.terms).toEqual([
+      { term: 'domestic violence', spellings: ['domestic violence', 'intimate partner violence'] },
+    ]);
+    expect(plan.required).toEqual([['domestic violence']]);
+    expect(plan.notice).toBe(
+      'No passage contains “inaction”; searched without it. “domestic violence” was searched as one term, with its other spelling “intimate partner violence”. Every result contains “domestic violence” (in one of its spellings); results with more of the other words rank first.',
+    );
+    // No spelling occurs: the term is left out whole, not searched as "domestic".
+    const none = planQuery(tokens, counts({ police: common, inaction: 0 }), new Map(), isStopWord);
+    expect(none.ignored).toEqual(['inaction', 'domestic violence']);
+    expect(none.cascade).toEqual([['police']]);
+    expect(none.notice).toBe('No passage contains “inaction” or “domestic violence”; searched without them.');
+    // Only the latest editions were searched, and older ones hold the term: the notice says so.
+    const older = planQuery(
+      tokens,
+      counts({ police: common, inaction: 0 }),
+      new Map(),
+      isStopWord,
+      new Set(['domestic violence']),
+    );
+    expect(older.olderOnly).toEqual(['domestic violence']);
+    expect(older.notice).toBe(
+      'No passage contains “inaction”; searched without it. No passage of the latest editions contains “domestic violence”, but older editions do; searched without it.',
+    );
+  });
+
+  it('keeps a step to four queries however many terms and spellings a query has', () => {
+    const synonyms = searchSynonyms(fixtureTaxonomy) as Record<string, string[]>;
+    const tokens = findTerms(queryTokens('domestic violence female genital mutilation'), synonyms);
+    const plan = planQuery(
+      tokens,
+      new Map(),
+      counts({
+        'domestic violence': common,
+        'intimate partner violence': 12,
+        'family violence': 11,
+        'female genital mutilation': common,
+        fgm: 30,
+        'fgm/c': 20,
+      }),
+    );
+    // Two terms: the two most used spellings of each, 2 × 2 queries, and `terms` lists what was searched.
+    expect(plan.cascade[0]).toHaveLength(4);
+    expect(plan.terms.map((t) => t.spellings)).toEqual([
+      ['domestic violence', 'intimate partner violence'],
+      ['female genital mutilation', 'fgm'],
+    ]);
+  });
+
+  it('says that an unclosed quote was read as a phrase to the end', () => {
+    const plan = planQuery(queryTokens('police "failed to investigate'), counts({ police: common }));
+    expect(plan.cascade).toEqual([['police "failed to investigate"']]);
+    expect(plan.closedQuote).toBe(true);
+    expect(plan.notice).toContain('The closing quotation mark was missing');
   });
 });
