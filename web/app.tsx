@@ -87,6 +87,8 @@ function Layout(props: { title: string; children: Child }) {
 
 /** Values for the filter menus, from the whole index (the facet panel beside results counts the search). */
 interface Facets {
+  /** False when the index holds no passage yet (a first crawl still running); null when it cannot be told. */
+  indexed: boolean | null;
   countries: { code: string; name: string; count: number }[];
   editions: number[];
   sources: { id: string; name: string }[];
@@ -106,9 +108,9 @@ async function facets(deps: AppDeps): Promise<Facets> {
     const editions = Object.keys(dist.edition ?? {})
       .map(Number)
       .sort((a, b) => b - a);
-    return { countries, editions, ...vocabularies(deps) };
+    return { indexed: (result.estimatedTotalHits ?? 0) > 0, countries, editions, ...vocabularies(deps) };
   } catch {
-    return { countries: [], editions: [], ...vocabularies(deps) };
+    return { indexed: null, countries: [], editions: [], ...vocabularies(deps) };
   }
 }
 
@@ -512,6 +514,17 @@ function FacetPanel(props: {
   );
 }
 
+/** An empty index is not "no match": say why nothing can be found and how that changes. */
+function NothingIndexed() {
+  return (
+    <p class="notice" role="status">
+      Nothing is indexed yet. If CountryCite was just started on an empty data directory, its first crawl is
+      running and passages appear as reports are indexed; otherwise run{' '}
+      <code>countrycite import &lt;path&gt;</code> or <code>countrycite crawl</code>.
+    </p>
+  );
+}
+
 function Results(props: { c: Context; query: SearchQuery; result: SearchResponse }) {
   const { result, c } = props;
   const from = result.offset + 1;
@@ -619,16 +632,26 @@ export function createWebApp(deps: AppDeps) {
     }
     const query = parsed.data;
     const hasQuery = query.q.trim() !== '' || FILTER_PARAMS.some((name) => c.req.query(name));
-    let body: Child = (
-      <p class="summary">
-        Search the passages of public country reports: type what you need to show, then narrow by country,
-        ground or edition.
-      </p>
-    );
+    let body: Child =
+      f.indexed === false ? (
+        <NothingIndexed />
+      ) : (
+        <p class="summary">
+          Search the passages of public country reports
+          {f.countries.length ? ` on ${f.countries.length} countries` : ''}: type what you need to show, then
+          narrow by country, ground or edition.
+        </p>
+      );
     let status: 200 | 400 | 503 = 200;
     if (hasQuery) {
       try {
-        body = <Results c={c} query={query} result={await searchPassages(deps, query, originOf(c))} />;
+        const result = await searchPassages(deps, query, originOf(c));
+        body =
+          result.hits.length === 0 && f.indexed === false ? (
+            <NothingIndexed />
+          ) : (
+            <Results c={c} query={query} result={result} />
+          );
       } catch (error) {
         if (!(error instanceof HttpProblem)) throw error;
         status = error.status === 400 ? 400 : 503;

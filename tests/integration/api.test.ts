@@ -3,15 +3,16 @@
  * reports (a 2023 and a 2024 edition for the same country).
  */
 import path from 'node:path';
-import { Meilisearch } from 'meilisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../core/meilisearch.ts';
-import { meilisearchHttpClient } from '../../core/meilisearch-http.ts';
+import { awaitTask } from '../../indexer/indexer.ts';
+import { passageSettings } from '../../indexer/settings.ts';
 import { createApp } from '../../server/app.ts';
 import type { Hit, PassageResponse, SearchResponse } from '../../server/schemas.ts';
+import { createWebApp } from '../../web/app.tsx';
 import { FIXTURES } from '../helpers/corpus.ts';
 import { type TestEngine, testEngine } from '../helpers/engine.ts';
 import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
+import { unreachableClient } from '../helpers/passage-index.ts';
 
 let engine: TestEngine;
 let fixtures: IndexedFixtures;
@@ -231,9 +232,8 @@ describe('other routes', () => {
   });
 
   it('answers 503 without the engine address when Meilisearch does not answer', async () => {
-    const down = `http://127.0.0.1:${await freePort()}`;
     const cut = createApp({
-      client: new Meilisearch({ host: down, apiKey: 'unused', httpClient: meilisearchHttpClient }),
+      client: unreachableClient('unused'),
       indexes: engine.indexes,
       sources: fixtures.sources,
     });
@@ -242,6 +242,20 @@ describe('other routes', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const { detail } = (await response.json()) as { detail: string };
     expect(detail).toMatch(/^Meilisearch did not answer\. Try again shortly/);
-    expect(detail).not.toContain(down);
+    expect(detail).not.toContain('127.0.0.1:9');
+  });
+
+  it('says on the search page that nothing is indexed yet, rather than that nothing matches', async () => {
+    const empty = { passages: `${engine.prefix}empty`, documents: `${engine.prefix}empty_docs` };
+    // As the indexer leaves it before the first report is in: created, settings applied, no passage.
+    const { client } = engine;
+    await awaitTask(client, client.createIndex(empty.passages, { primaryKey: 'id' }), 'Creating');
+    await awaitTask(client, client.index(empty.passages).updateSettings(passageSettings()), 'Settings');
+    const web = createWebApp({ client: engine.client, indexes: empty, sources: fixtures.sources });
+    for (const page of ['/', '/?q=femicide']) {
+      const html = await (await web.request(page)).text();
+      expect(html, page).toContain('Nothing is indexed yet.');
+      expect(html, page).not.toContain('No passage matches');
+    }
   });
 });
