@@ -171,6 +171,28 @@ describe('the ten sources in sources.yaml', () => {
     expect(entry).toMatchObject(expected);
   });
 
+  it('follows the 2015–2016 State Department form (its shape seen for 2014 and 2018), and not 2014 twice', () => {
+    const hrr = rules.get('us-dos-hrr');
+    const base = 'https://2009-2017.state.gov/j/drl/rls/hrrpt/humanrightsreport/index.htm';
+    // The year in the query is matched literally, so the edition comes from the listing that links it.
+    expect(
+      hrr?.classify(
+        { url: `${base}?year=2016&dlid=265266`, text: 'Guatemala' },
+        { ...NO_PARENT, edition: 2016 },
+      ),
+    ).toMatchObject({
+      role: 'document',
+      edition: 2016,
+      country: 'GT',
+    });
+    expect(hrr?.classify({ url: `${base}?year=2015`, text: '2015 Report' }, NO_PARENT)).toMatchObject({
+      role: 'listing',
+      edition: 2015,
+    });
+    // 2014 is crawled as /2014/{region}/{id}.htm; the same report in the query form is not archived again.
+    expect(hrr?.classify({ url: `${base}?year=2014&dlid=236570`, text: 'Russia' }, NO_PARENT)).toBeNull();
+  });
+
   it('leaves a whole-report PDF without a country alone, and gives a PDF its country page', () => {
     const uscirf = rules.get('uscirf-ar');
     expect(
