@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from './errors.ts';
+import { receivedType } from './zod-issues.ts';
 
 export class ConfigFileError extends Error {
   constructor(
@@ -61,7 +62,7 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S, text
 
 /** zod says "expected string, received undefined" for a field left out; say that it is missing. */
 function missingFieldMessage(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code !== 'invalid_type' || !/received undefined$/.test(issue.message)) return undefined;
+  if (issue.code !== 'invalid_type' || receivedType(issue) !== 'undefined') return undefined;
   return `missing: this field is required (${issue.expected})`;
 }
 

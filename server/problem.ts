@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { receivedType } from '../core/zod-issues.ts';
 
 export const Problem = z
   .object({
@@ -85,8 +86,7 @@ export function plainIssueMessage(issue: z.core.$ZodIssue): string {
         ? `expected ${String(issue.values[0])}`
         : `expected one of ${issue.values.map(String).join(', ')}`;
     case 'invalid_type': {
-      // zod names what it received only in its message.
-      const received = issue.message.match(/received (\w+)$/)?.[1];
+      const received = receivedType(issue);
       if (received === 'undefined') return `is required (${nounOf(issue.expected)})`;
       return received
         ? `expected ${nounOf(issue.expected)}, not ${nounOf(received)}`
