@@ -44,6 +44,10 @@ export const DRAWS: Record<string, { firstId: number; leavesOut: readonly LabelS
     firstId: 7000,
     leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3', 'random-dev', 'holdout-4'],
   },
+  'holdout-6': {
+    firstId: 9000,
+    leavesOut: ['labels', 'holdout-1', 'holdout-2', 'holdout-3', 'random-dev', 'holdout-4', 'holdout-5'],
+  },
 };
 
 const Manifest = z.array(z.looseObject({ path: z.string(), source_slug: z.string() }));

@@ -1,6 +1,6 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4) and the locked test set (holdout-5). Each passage is
+ * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4, holdout-5) and the locked test set (holdout-6). Each passage is
  * found in ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged
  * exactly as the indexer tags it.
  *
@@ -18,7 +18,7 @@ import { outline } from '../indexer/outline.ts';
 import { Tagger } from '../indexer/tag.ts';
 
 export const LABELS_FILE = fileURLToPath(new URL('./labels.jsonl', import.meta.url));
-/** The labelled sets, in the order they were drawn; holdout-5 is the locked test set (eval/README.md). */
+/** The labelled sets, in the order they were drawn; holdout-6 is the locked test set (eval/README.md). */
 export const LABEL_SETS = {
   labels: { file: LABELS_FILE, description: 'development set: the rules were tuned on it' },
   'holdout-1': {
@@ -47,7 +47,12 @@ export const LABEL_SETS = {
   'holdout-5': {
     file: fileURLToPath(new URL('./holdout-5.jsonl', import.meta.url)),
     description:
-      'locked test set: labelled for grounds by two labellers who never change the rules, before round 3; never used for development',
+      'former test set (round 3): labelled blind by two labellers who never change the rules, measured before and after round 3, then used for development in round 4',
+  },
+  'holdout-6': {
+    file: fileURLToPath(new URL('./holdout-6.jsonl', import.meta.url)),
+    description:
+      'locked test set: every passage left in the corpus, labelled for grounds by four labellers who never change the rules, before round 4; never used for development',
   },
 } as const;
 export type LabelSet = keyof typeof LABEL_SETS;
@@ -55,7 +60,7 @@ export const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus', impor
 export const TARGETS = { precision: 0.9, recall: 0.85 } as const;
 
 const Label = z.strictObject({
-  id: z.string().regex(/^p\d{4}$/),
+  id: z.string().regex(/^p\d{4,5}$/),
   /** Path inside the corpus, e.g. us-dos-hrr/2023/guatemala.txt. */
   file: z.string().regex(/^[a-z0-9-]+\/\d{4}\/[a-z0-9-]+\.(txt|pdf|html)$/),
   section: z.array(z.string()),
@@ -66,7 +71,7 @@ const Label = z.strictObject({
   /** First 16 hex digits of the sha256 of the passage's normalised text. */
   sha: z.string().regex(/^[a-f0-9]{16}$/),
   grounds: z.array(z.enum(GROUNDS)),
-  /** Absent in a set labelled for grounds only (random-dev, holdout-3, holdout-4, holdout-5): its topics are not scored. */
+  /** Absent in a set labelled for grounds only (random-dev, holdout-3 to holdout-6): its topics are not scored. */
   topics: z.array(z.string()).optional(),
 });
 export type Label = z.infer<typeof Label>;

@@ -1,7 +1,7 @@
 /**
  * The hand-labelled tag sets against the corpus: every locator still finds its passage; the random sets
  * are exactly what eval/sample.ts draws from the corpus (so they are random as documented, not picked);
- * `npm run eval:tags` prints the locked test set holdout-5; and on the development sets the tagger keeps the
+ * `npm run eval:tags` prints the locked test set holdout-6; and on the development sets the tagger keeps the
  * precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and how
  * far they stand from the targets on the locked set, are in eval/README.md.
  */
@@ -12,19 +12,27 @@ import { draw } from '../../eval/sample.ts';
 import { type Evaluation, evaluateTags, LABEL_SETS, loadLabels } from '../../eval/tags.ts';
 import { CORPUS, describeWithCorpus, HAS_CORPUS, REPO_ROOT } from '../helpers/corpus.ts';
 
-const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev', 'holdout-3', 'holdout-4'] as const;
+const DEVELOPMENT = [
+  'labels',
+  'holdout-1',
+  'holdout-2',
+  'random-dev',
+  'holdout-3',
+  'holdout-4',
+  'holdout-5',
+] as const;
 
 /**
- * Precision and recall of the rules on the six development sets together when this guard was last
- * moved (round 3), less 0.01: a change that loses more than that on the passages the rules were built on
- * fails.
+ * Precision and recall of the rules on the seven development sets together when this guard was last
+ * moved (holdout-5 joined them, before round 4), less 0.01: a change that loses more than that on the
+ * passages the rules were built on fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
-  race: { precision: 0.89, recall: 0.95 },
-  religion: { precision: 0.86, recall: 0.92 },
-  nationality: { precision: 0.86, recall: 0.91 },
-  'particular-social-group': { precision: 0.93, recall: 0.93 },
-  'political-opinion': { precision: 0.89, recall: 0.93 },
+  race: { precision: 0.88, recall: 0.92 },
+  religion: { precision: 0.85, recall: 0.88 },
+  nationality: { precision: 0.86, recall: 0.88 },
+  'particular-social-group': { precision: 0.9, recall: 0.93 },
+  'political-opinion': { precision: 0.89, recall: 0.92 },
 };
 
 describeWithCorpus('tag quality on the labelled passages', () => {
@@ -43,6 +51,7 @@ describeWithCorpus('tag quality on the labelled passages', () => {
       'random-dev': 265,
       'holdout-3': 699,
       'holdout-4': 932,
+      'holdout-5': 713,
     };
     for (const set of DEVELOPMENT) {
       const evaluation = evaluations.get(set);
@@ -70,12 +79,14 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     expect(lost).toEqual([]);
   });
 
-  it('draws holdout-3, random-dev, holdout-4 and holdout-5 exactly as eval/sample.ts does', async () => {
+  it('draws holdout-3, random-dev and holdout-4 to holdout-6 exactly as eval/sample.ts does', async () => {
     for (const [set, perReport] of [
       ['holdout-3', 20],
       ['random-dev', 8],
       ['holdout-4', 34],
       ['holdout-5', 30],
+      // Every passage the earlier sets left.
+      ['holdout-6', 1000],
     ] as const) {
       const drawn = await draw({ set, from: 0, perReport, corpus: CORPUS });
       const key = (l: { id: string; sha: string; file: string }) => `${l.id} ${l.sha} ${l.file}`;
@@ -83,12 +94,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     }
   });
 
-  it('prints the locked test set holdout-5 with a row per ground, every passage resolved', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-5'], {
+  it('prints the locked test set holdout-6 with a row per ground, every passage resolved', () => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-6'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    expect(output).toMatch(/^holdout-5: 713 passages from 24 countries — locked test set/m);
+    expect(output).toMatch(/^holdout-6: 1466 passages from 22 countries — locked test set/m);
     for (const ground of GROUNDS) expect(output).toMatch(new RegExp(`^ground\\s+${ground}\\s+\\d+`, 'm'));
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);
