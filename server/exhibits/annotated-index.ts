@@ -240,7 +240,7 @@ export async function annotatedIndexPdf(
           row.pins.length
             ? row.pins.flatMap((p, i) => [
                 ...(i ? [{ text: '; ' }] : []),
-                { text: p.record, font: 'bold' as const },
+                { text: p.record, font: 'bold' as const, keepTogether: true },
                 { text: ` (${p.source})` },
               ])
             : [{ text: '—' }],

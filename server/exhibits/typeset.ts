@@ -60,6 +60,8 @@ export interface Run {
   font?: FontName;
   highlight?: boolean;
   mark?: string;
+  /** Its words break as one (a pin cite: "Exh. B at 9" is never split over two lines). */
+  keepTogether?: boolean;
 }
 
 export interface Paragraph {
@@ -154,6 +156,8 @@ interface Word {
   text: string;
   /** Follows the previous word without a space (a run that starts with punctuation: "Title: summary"). */
   glue: boolean;
+  /** Stays on the line of the previous word, a space apart (the later words of a `keepTogether` run). */
+  bound: boolean;
   font: FontName;
   highlight: boolean;
   mark: string | undefined;
@@ -169,17 +173,20 @@ export function breakLines(measurer: Measurer, paragraph: Paragraph, width: numb
     const font = run.font ?? 'regular';
     const text = measurer.clean(run.text, font);
     let glue = !spaceBefore && !/^\s/.test(text);
+    let first = true;
     for (const token of text.split(/\s+/)) {
       if (!token) continue;
       words.push({
         text: token,
         glue: glue && words.length > 0,
+        bound: (run.keepTogether ?? false) && !first,
         font,
         highlight: run.highlight ?? false,
         mark: run.mark,
         width: measurer.width(token, font, size),
       });
       glue = false;
+      first = false;
     }
     if (text) spaceBefore = /\s$/.test(text);
   }
@@ -198,15 +205,16 @@ export function breakLines(measurer: Measurer, paragraph: Paragraph, width: numb
       used = needed;
     }
   };
-  // A word and the words glued to it ("(…)" + ";") break as one: a line never starts with "; Exh. B".
+  // A word and the words glued or bound to it ("(…)" + ";", "Exh. B at 9") break as one: a line never
+  // starts with "; Exh. B", nor ends with "Exh. B".
   const units: Word[][] = [];
   for (const word of words) {
     const last = units.at(-1);
-    if (word.glue && last) last.push(word);
+    if ((word.glue || word.bound) && last) last.push(word);
     else units.push([word]);
   }
   for (const unit of units) {
-    const unitWidth = unit.reduce((sum, w) => sum + w.width, 0);
+    const unitWidth = unit.reduce((sum, w, i) => sum + w.width + (i && !w.glue ? space : 0), 0);
     if (unitWidth > width) {
       // Wider than the column (a long URL): cut into pieces that fit.
       for (const word of unit) {

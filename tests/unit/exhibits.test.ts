@@ -160,6 +160,37 @@ describe('typesetting', () => {
     }
   });
 
+  it('never splits a pin cite over two lines', () => {
+    const runs: Run[] = Array.from({ length: 12 }, (_, i) => [
+      ...(i ? [{ text: '; ' }] : []),
+      { text: `Exh. B at ${i + 7}–${i + 9}`, font: 'bold' as const, keepTogether: true },
+      { text: ' (2023 Honduras HRR § 6)' },
+    ]).flat();
+    for (let width = 120; width <= 300; width++) {
+      const lines = breakLines(measurer, { runs, size: 10 }, width).map((l) =>
+        l.map((w) => w.text).join(' '),
+      );
+      const pins = lines.join('\n').match(/Exh\.\sB\sat\s\d+–\d+/g) ?? [];
+      expect(
+        pins.filter((pin) => pin.includes('\n')),
+        `width ${width}`,
+      ).toEqual([]);
+      expect(pins, `width ${width}`).toHaveLength(12);
+    }
+    // A pin still wider than the column is cut rather than lost.
+    const narrow = breakLines(
+      measurer,
+      { runs: [{ text: 'Exh. B at 7', keepTogether: true }], size: 10 },
+      20,
+    );
+    expect(
+      narrow
+        .flat()
+        .map((w) => w.text)
+        .join(''),
+    ).toBe('Exh.Bat7');
+  });
+
   it('sets a run that starts with punctuation right after the previous one', () => {
     const { pages } = layout(measurer, [
       { runs: [{ text: 'Report', font: 'italic' }, { text: ': summary' }] },
