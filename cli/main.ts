@@ -32,6 +32,16 @@ function parseYear(value: string): number {
   return year;
 }
 
+/** A calendar date, not in the future: the day import's files were downloaded from their URLs. */
+function parseVisited(value: string): string {
+  if (!z.iso.date().safeParse(value).success)
+    throw new InvalidArgumentError('expected a date written YYYY-MM-DD, such as 2026-11-30.');
+  const visited = new Date(`${value}T12:00:00Z`);
+  if (Number.isNaN(visited.getTime()) || visited.getTime() > Date.now() + 86_400_000)
+    throw new InvalidArgumentError(`${value} is not a past date; give the day the files were downloaded.`);
+  return visited.toISOString();
+}
+
 function parseName(value: string): string {
   const name = value.trim();
   if (!name || name.length > 200) throw new InvalidArgumentError('expected a name of 1 to 200 characters.');
@@ -401,11 +411,16 @@ is run again. Page failures are reported in the summary and never change the exi
     .option('--source <id>', 'source id from sources.yaml (default: from the path)')
     .option('--edition <year>', 'edition year (default: from the path)', parseYear)
     .option('--country <iso>', 'country (default: from the file name)')
+    .option(
+      '--visited <YYYY-MM-DD>',
+      'the day the files were downloaded from their URLs: the capture date and the citations\' "last visited" (default: today)',
+      parseVisited,
+    )
     .option('--no-index', 'do not index after importing')
     .action(
       async (
         target: string,
-        opts: { source?: string; edition?: number; country?: string; index: boolean },
+        opts: { source?: string; edition?: number; country?: string; visited?: string; index: boolean },
         command: Command,
       ) => {
         const ctx = context(command);

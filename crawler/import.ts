@@ -24,6 +24,8 @@ export interface ImportOverrides {
   source?: string | undefined;
   edition?: number | undefined;
   country?: string | undefined;
+  /** When the files were downloaded from their URLs (ISO 8601); the import time when not given. */
+  visited?: string | undefined;
 }
 
 export interface ImportReport {
@@ -136,7 +138,9 @@ export async function importFiles(
     const body = await readFile(file);
     const { capture, created } = await archive.put(body, {
       url,
-      fetchedAt: new Date().toISOString(),
+      // A capture's date is when its copy left the URL (a citation's "last visited"): for an import, the
+      // day the user downloaded the files when they say so (--visited), else the import time.
+      fetchedAt: overrides.visited ?? new Date().toISOString(),
       status: null,
       contentType: kind.contentType,
       etag: null,

@@ -131,6 +131,11 @@ describe('countrycite CLI', () => {
     const result = run(['import', FIXTURES, '--edition', 'last-year']);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('expected a four-digit year');
+    const visited = run(['import', FIXTURES, '--visited', 'yesterday']);
+    expect(visited.status).not.toBe(0);
+    expect(visited.stderr).toContain('expected a date written YYYY-MM-DD');
+    const future = run(['import', FIXTURES, '--visited', '2999-01-01']);
+    expect(future.stderr).toContain('2999-01-01 is not a past date');
   });
 
   it('says what is wrong, without a stack trace, for a missing path, an unknown source or an unreachable MEILI_URL', async () => {
@@ -155,7 +160,14 @@ describe('countrycite CLI', () => {
 
   it('imports a tree, serves it, and stops cleanly on SIGTERM with no Meilisearch left', async () => {
     const data = path.join(work, 'served');
-    const imported = run(['--data', data, 'import', path.join(FIXTURES, 'reports')]);
+    const imported = run([
+      '--data',
+      data,
+      'import',
+      path.join(FIXTURES, 'reports'),
+      '--visited',
+      '2026-03-01',
+    ]);
     expect(imported.status).toBe(0);
     expect(imported.stdout).toMatch(/Imported 2 files/);
     expect(imported.stdout).toMatch(/Indexed 2 documents \(\d+ passages\)/);
@@ -169,8 +181,10 @@ describe('countrycite CLI', () => {
     expect(url).toBe(`http://127.0.0.1:${port}`);
     const response = await fetch(`${url}/api/search?q=femicide&country=HN`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { hits: { sectionPath: string[] }[] };
+    const body = (await response.json()) as { hits: { sectionPath: string[]; citation: { full: string } }[] };
     expect(body.hits.some((h) => h.sectionPath.includes('Women'))).toBe(true);
+    // --visited is the day the files left their URLs, and that is what the citation says.
+    expect(body.hits[0]?.citation.full).toMatch(/\(last visited Mar\. 1, 2026\)$/);
     const instance = JSON.parse(await readFile(path.join(data, 'meilisearch', 'instance.json'), 'utf8')) as {
       pid: number;
     };
