@@ -16,14 +16,15 @@ const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev', 'holdout-
 
 /**
  * Precision and recall of the rules on the six development sets together when this guard was last
- * moved (round 3), less 0.01: a change that loses more than that on the passages the rules were built on
- * fails.
+ * moved (round 3; particular social group in round 4, which traded old labels of health statistics under
+ * Reproductive Rights for precision), less 0.01: a change that loses more than that on the passages the
+ * rules were built on fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
   race: { precision: 0.89, recall: 0.95 },
   religion: { precision: 0.86, recall: 0.92 },
   nationality: { precision: 0.86, recall: 0.91 },
-  'particular-social-group': { precision: 0.93, recall: 0.93 },
+  'particular-social-group': { precision: 0.93, recall: 0.92 },
   'political-opinion': { precision: 0.89, recall: 0.93 },
 };
 
