@@ -53,6 +53,11 @@ const TagDefinition = z.strictObject({
   /** Headings that give the tag to the passages beneath them ("Women", "Indigenous Peoples"). */
   sections: z.array(Term).default([]),
   /**
+   * Subheadings of `sections` whose passages the heading alone does not tag: "Reproductive Rights" under
+   * "Women" reports health statistics as often as coercion, so there only the terms and `sectionsWith` count.
+   */
+  sectionsExcept: z.array(Term).default([]),
+  /**
    * Headings that give the tag only to a passage that also has one of `near` outside its absence
    * statements (§ 5 on monitoring gives political opinion where rights groups are harassed, not where
    * they "operated without government restriction").

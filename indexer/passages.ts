@@ -21,7 +21,7 @@ import type { Tagger } from './tag.ts';
 export const MAX_PASSAGE_WORDS = 220;
 
 /** Bumped whenever extraction, segmentation or tagging changes, so unchanged captures are re-indexed. */
-export const INDEXER_VERSION = 5;
+export const INDEXER_VERSION = 6;
 
 export interface DocumentMeta extends SharedDocumentFields {
   documentId: string;

@@ -34,6 +34,7 @@ interface CompiledTag {
   }[];
   exclude: RegExp | null;
   sections: RegExp[];
+  sectionsExcept: RegExp[];
   sectionsWith: { sections: RegExp[]; near: RegExp; notUnder: RegExp[] }[];
   notUnder: RegExp[];
 }
@@ -126,6 +127,7 @@ export class Tagger {
       })),
       exclude: def.exclude.length ? alternation(def.exclude) : null,
       sections: def.sections.map(headingPattern),
+      sectionsExcept: def.sectionsExcept.map(headingPattern),
       sectionsWith: def.sectionsWith.map((c) => ({
         sections: c.sections.map(headingPattern),
         near: alternation(c.near),
@@ -314,7 +316,7 @@ export class Tagger {
     bodyStart: number,
   ): string | null {
     const heading = sectionPath.find((h) => headingMatches(tag.sections, h));
-    if (heading) return heading;
+    if (heading && !this.isUnder(tag.sectionsExcept, sectionPath)) return heading;
     for (const { sections, near, notUnder } of tag.sectionsWith) {
       const under = sectionPath.find((h) => headingMatches(sections, h));
       if (!under || this.isUnder(notUnder, sectionPath)) continue;

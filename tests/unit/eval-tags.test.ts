@@ -24,14 +24,14 @@ const DEVELOPMENT = [
 
 /**
  * Precision and recall of the rules on the seven development sets together when this guard was last
- * moved (holdout-5 joined them, before round 4), less 0.01: a change that loses more than that on the
- * passages the rules were built on fails.
+ * moved (round 4), less 0.01: a change that loses more than that on the passages the rules were built on
+ * fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
   race: { precision: 0.88, recall: 0.92 },
   religion: { precision: 0.85, recall: 0.88 },
   nationality: { precision: 0.86, recall: 0.88 },
-  'particular-social-group': { precision: 0.9, recall: 0.93 },
+  'particular-social-group': { precision: 0.92, recall: 0.92 },
   'political-opinion': { precision: 0.89, recall: 0.92 },
 };
 

@@ -162,6 +162,125 @@ describe('tagger', () => {
     ).toBeUndefined();
   });
 
+  it('gives § Women under Reproductive Rights for coercion, restrictions and survivors’ services, not for health statistics', () => {
+    const reproductive = ['Section 6. Discrimination and Societal Abuses', 'Women', 'Reproductive Rights'];
+    const psg = (text: string) => ground(text, 'particular-social-group', reproductive);
+    // Statistics and availability of care (holdout-5 p7598, p7844, p8008): not evidence for women.
+    expect(
+      psg(
+        'Maternal mortality was 189 deaths per 100,000 live births, according to the World Health Organization (WHO) 2022 Demographics and Health Survey.',
+      ),
+    ).toBeUndefined();
+    expect(
+      psg(
+        'Contraception methods were taught in schools and contraception was safe, effective, and widely available.',
+      ),
+    ).toBeUndefined();
+    expect(
+      psg(
+        'Families and individuals in cities generally had better access to information than did those living in rural areas. According to the United Nations, the rate of contraceptive use among married women was 35 percent for those living in urban areas, compared with 19 percent in rural areas.',
+      ),
+    ).toBeUndefined();
+    // Coercion, legal restrictions, barriers and the state's services for survivors keep it.
+    expect(
+      psg(
+        'Policies and guidelines that penalized families with more than two children were not widely enforced but remained in place in various states.',
+      )?.terms,
+    ).toEqual(['§ Reproductive Rights']);
+    expect(
+      psg(
+        'The government provided access to sexual and reproductive health services for survivors of sexual violence. Emergency contraception and postexposure prophylaxis were available as part of clinical management of rape.',
+      )?.terms,
+    ).toEqual(['§ Reproductive Rights']);
+    expect(
+      psg(
+        'In rural areas, women and girls reportedly faced cultural and social barriers related to menstruation and pregnancy that limited their ability to participate equally in society.',
+      )?.terms,
+    ).toEqual(['§ Reproductive Rights']);
+    expect(
+      psg('The law required women to obtain their husband’s consent to use contraception.'),
+    ).toBeDefined();
+  });
+
+  it('gives § Children under Education only through its own words, not to every school statistic', () => {
+    const education = ['Section 6. Discrimination and Societal Abuses', 'Children', 'Education'];
+    expect(
+      ground(
+        'Critics observed overcrowding in classrooms led to students’ dependence on additional tutoring sessions, which were prohibitively expensive for those with limited economic resources, to score adequately on national exams.',
+        'particular-social-group',
+        education,
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Education: In rural areas parents enrolled fewer daughters than sons in school due to cultural and religious values, but the percentage of girls in school continued to increase.',
+        'particular-social-group',
+        education,
+      )?.terms,
+    ).toEqual(['girls']);
+  });
+
+  it('reads the participation, disability and criminalization boilerplate as absence statements', () => {
+    const section6 = 'Section 6. Discrimination and Societal Abuses';
+    expect(
+      ground(
+        'No information was available on the rate of school attendance for children with disabilities compared to those without disabilities. There were no known impediments to the ability of persons with disabilities to participate in the restricted civic space.',
+        'particular-social-group',
+        [section6, 'Persons with Disabilities'],
+      ),
+    ).toBeUndefined();
+    const criminalization = [
+      section6,
+      'Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics',
+      'Criminalization',
+    ];
+    expect(
+      ground(
+        'Criminalization: No laws criminalized private consensual same-sex sexual conduct between adults. There were no reports of police using seemingly neutral laws to arbitrarily arrest lesbian, gay, bisexual, transgender, queer, or intersex (LGBTQI+) persons.',
+        'particular-social-group',
+        criminalization,
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Criminalization: The law criminalized consensual same-sex sexual conduct between adults, with penalties of up to 10 years in prison.',
+        'particular-social-group',
+        criminalization,
+      ),
+    ).toBeDefined();
+    expect(
+      ground(
+        'No laws limited the participation of women or members of marginalized or vulnerable groups in the political process.',
+        'particular-social-group',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Participation of Women and Members of Marginalized or Vulnerable Groups: No laws limited the participation of women or members of marginalized or vulnerable groups in the political process, but social norms suggesting elected officials should be “tough” and masculine, in addition to the threat of electoral violence, discouraged women from participating.',
+        'particular-social-group',
+      ),
+    ).toBeDefined();
+    const expression = [
+      'Section 2. Respect for Civil Liberties',
+      'a. Freedom of Expression, Including for Members of the Press and Other Media',
+      'Internet Freedom',
+    ];
+    expect(
+      ground(
+        'The government did not restrict or disrupt internet access or censor online content.',
+        'political-opinion',
+        expression,
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'The government restricted and disrupted internet access and censored online content.',
+        'political-opinion',
+        expression,
+      ),
+    ).toBeDefined();
+  });
+
   it('tags nothing in a passage that only points to another report', () => {
     expect(
       tagger.tag(
