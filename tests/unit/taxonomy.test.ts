@@ -440,6 +440,42 @@ describe('tagger', () => {
     ).toEqual(['union members']);
   });
 
+  it('counts party supporters, anti-corruption prosecutors and judges, and those charged with joining a group, where they are repressed', () => {
+    // Real sentences (Uganda, Guatemala and Egypt 2023): supporters named by their party's initials, those
+    // who fight corruption, and the charge of joining a banned group are actual or imputed political opinion.
+    expect(
+      ground(
+        'Military courts prosecuted NUP supporters wearing red berets, a clothing item common to both NUP and the military.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(['supporters']);
+    expect(
+      ground(
+        'Prominent anti-corruption prosecutors were arrested, fired, or removed from significant cases, and corrupt actors threatened independent judges by filing complaints based on spurious charges.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(expect.arrayContaining(['anti-corruption prosecutors', 'independent judges']));
+    expect(
+      ground(
+        'In April, Ahmed Sabry Nassef was recycled into a sixth case on similar charges of joining a terrorist group, which his lawyers and rights groups denounced as a violation of due process.',
+        'political-opinion',
+      )?.terms,
+    ).toEqual(['joining']);
+    // Without the harm, or with "charges" as the object of the evidence, they are not.
+    expect(
+      ground(
+        'Despite numerous allegations of corruption in all branches of the government, few high-level cases were investigated, and anti-corruption efforts within the judiciary stalled.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Those informed of the charges rarely had access to evidence supporting the charges.',
+        'political-opinion',
+      ),
+    ).toBeUndefined();
+  });
+
   it('reads the clause a source reports as what was done, not as another source', () => {
     expect(
       ground(
