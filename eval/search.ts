@@ -1,6 +1,8 @@
 /**
  * `npm run eval:search`: how well search answers attorney queries, measured on the real State Department
- * reports in ../shared/corpus against hand-made relevance judgments (eval/search-judgments.yaml).
+ * reports in ../shared/corpus against hand-made relevance judgments: the development set
+ * (eval/search-judgments.yaml, the queries the search was tuned on) by default, or with `--set holdout` the
+ * held-out set (eval/search-holdout.yaml, queries written and judged after the tuning).
  *
  * Two systems, the same queries and the same country filters:
  *  - CountryCite: GET /api/search through the real app (passages, our settings, all editions), top 10.
@@ -12,7 +14,8 @@
  * Prints nDCG@10 and precision@5 per query (with --verbose) and on average.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Passage } from '../core/contract.ts';
 import { resolveCountry } from '../core/countries.ts';
@@ -23,42 +26,54 @@ import type { SearchResponse } from '../server/schemas.ts';
 import { type CorpusIndex, indexCorpus } from './corpus-index.ts';
 import { mean, ndcgAt, precisionAt } from './metrics.ts';
 
-const JUDGMENTS_FILE = fileURLToPath(new URL('./search-judgments.yaml', import.meta.url));
+export const JUDGMENT_SETS = {
+  development: {
+    file: fileURLToPath(new URL('./search-judgments.yaml', import.meta.url)),
+    minQueries: 40,
+    description: 'development set: the search was tuned on these queries',
+  },
+  holdout: {
+    file: fileURLToPath(new URL('./search-holdout.yaml', import.meta.url)),
+    minQueries: 20,
+    description: 'held-out set: queries written and judged after the tuning, never tuned on',
+  },
+} as const;
+export type JudgmentSet = keyof typeof JUDGMENT_SETS;
 
-const Judgments = z.strictObject({
-  queries: z
+const JudgedQuery = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  q: z.string().min(1),
+  country: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
+  relevant: z
     .array(
       z.strictObject({
-        id: z.string().regex(/^[a-z0-9-]+$/),
-        q: z.string().min(1),
-        country: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
-        relevant: z
-          .array(
-            z.strictObject({
-              /** Corpus path without extension: us-dos-hrr/2023/honduras */
-              doc: z.string().regex(/^[a-z0-9-]+\/\d{4}\/[a-z0-9-]+$/),
-              grade: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-              snippet: z.string().min(20),
-            }),
-          )
-          .min(1),
+        /** Corpus path without extension: us-dos-hrr/2023/honduras */
+        doc: z.string().regex(/^[a-z0-9-]+\/\d{4}\/[a-z0-9-]+$/),
+        grade: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+        snippet: z.string().min(20),
       }),
     )
-    .min(40),
+    .min(1),
 });
-type JudgedQuery = z.infer<typeof Judgments>['queries'][number];
+type JudgedQuery = z.infer<typeof JudgedQuery>;
+
+/** The queries of a judgment set, schema-checked; each set has its own minimum size. */
+export function loadJudgments(set: JudgmentSet): JudgedQuery[] {
+  const { file, minQueries } = JUDGMENT_SETS[set];
+  return parseYamlFile(file, z.strictObject({ queries: z.array(JudgedQuery).min(minQueries) })).queries;
+}
 
 const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Judged passages by id, each located by its document and snippet; a snippet must find exactly one. */
-function resolveJudgments(query: JudgedQuery, corpus: CorpusIndex): Map<string, number> {
+export function resolveJudgments(query: JudgedQuery, passages: readonly Passage[]): Map<string, number> {
   const grades = new Map<string, number>();
   for (const judged of query.relevant) {
     const [source, edition, slug] = judged.doc.split('/') as [string, string, string];
     const country = resolveCountry(slug);
     if (!country) throw new Error(`${query.id}: no country for "${slug}" in ${judged.doc}`);
     const id = documentId({ source, country, edition: Number(edition) });
-    const found = corpus.passages.filter(
+    const found = passages.filter(
       (p) => p.documentId === id && normalize(p.text).includes(normalize(judged.snippet)),
     );
     if (found.length !== 1) {
@@ -108,17 +123,32 @@ async function baselineRanking(corpus: CorpusIndex, query: JudgedQuery): Promise
   });
 }
 
-async function main() {
-  const verbose = process.argv.includes('--verbose');
-  // Prints the passages either system ranks in its top 10 that have no judgment yet, to judge and add.
-  const unjudged = process.argv.includes('--unjudged');
-  const { queries } = parseYamlFile(JUDGMENTS_FILE, Judgments);
+const USAGE = `usage: npm run eval:search -- [--set ${Object.keys(JUDGMENT_SETS).join('|')}] [--verbose] [--unjudged]`;
+
+async function main(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      set: { type: 'string', default: 'development' },
+      verbose: { type: 'boolean', default: false },
+      // Prints the passages either system ranks in its top 10 that have no judgment yet, to judge and add.
+      unjudged: { type: 'boolean', default: false },
+    },
+  });
+  const set = values.set as JudgmentSet;
+  if (!Object.hasOwn(JUDGMENT_SETS, set))
+    throw new Error(
+      `--set ${values.set}: expected one of ${Object.keys(JUDGMENT_SETS).join(', ')}\n${USAGE}`,
+    );
+  const { verbose, unjudged } = values;
+  const { file, description } = JUDGMENT_SETS[set];
+  const queries = loadJudgments(set);
   const corpus = await indexCorpus();
   try {
     const app = createApp({ client: corpus.engine.client, indexes: corpus.indexes, sources: corpus.sources });
     const rows: { id: string; ours: Scores; baseline: Scores; lenient: Scores }[] = [];
     for (const query of queries) {
-      const grades = resolveJudgments(query, corpus);
+      const grades = resolveJudgments(query, corpus.passages);
       const judged = [...grades.values()];
       const gradeOf = (id: string | null) => (id ? (grades.get(id) ?? 0) : 0);
 
@@ -214,10 +244,15 @@ async function main() {
       '  nearly always holds one, so this scores whole reports, not what a reader is pointed to: it is an upper bound for the',
     );
     out('  plain ranking, not a system that beats CountryCite.');
-    out(`Judgments: ${path.relative(process.cwd(), JUDGMENTS_FILE)} (${rows.length} queries).`);
+    out(`Judgments: ${path.relative(process.cwd(), file)} (${rows.length} queries), the ${description}.`);
   } finally {
     await corpus.stop();
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`eval:search: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
+}

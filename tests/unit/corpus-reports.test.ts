@@ -1,7 +1,7 @@
 /**
  * Extraction, outline, passages and country mentions on every State Department report in ../shared/corpus
  * (2023 and 2024 text, the two 2023 PDFs). The heading checks read the raw files with their own patterns,
- * independently of the extractor's rules.
+ * independently of the extractor's rules. The search eval's judgment sets are schema-checked and located here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { Passage } from '../../core/contract.ts';
 import { resolveCountry } from '../../core/countries.ts';
 import { documentId } from '../../core/ids.ts';
 import { loadTaxonomy } from '../../core/taxonomy.ts';
+import { JUDGMENT_SETS, type JudgmentSet, loadJudgments, resolveJudgments } from '../../eval/search.ts';
 import type { Extracted } from '../../indexer/extract/blocks.ts';
 import { extract } from '../../indexer/extract/index.ts';
 import { outline } from '../../indexer/outline.ts';
@@ -274,6 +275,20 @@ describeWithCorpus('every State Department report in the corpus', () => {
     expect(all.filter((p) => /Inter-American/.test(p.text)).every((p) => !p.mentions.includes('US'))).toBe(
       true,
     );
+  });
+  // The search eval's judgments locate passages by snippet, so a segmentation change must not orphan one.
+  it('resolves every snippet of both search judgment sets to exactly one passage', () => {
+    const all = reports.flatMap((r) => r.passages);
+    const typed = new Map<string, string>();
+    for (const set of Object.keys(JUDGMENT_SETS) as JudgmentSet[]) {
+      for (const query of loadJudgments(set)) {
+        // Throws, naming the query and snippet, unless each snippet matches exactly one passage.
+        expect(resolveJudgments(query, all).size, `${set} ${query.id}`).toBeGreaterThan(0);
+        // A held-out query must not repeat a development one.
+        expect(typed.get(query.q.toLowerCase()), `${set} ${query.id}: "${query.q}"`).toBeUndefined();
+        typed.set(query.q.toLowerCase(), set);
+      }
+    }
   });
 });
 
