@@ -16,13 +16,13 @@ const DEVELOPMENT = ['labels', 'holdout-1', 'holdout-2', 'random-dev', 'holdout-
 
 /**
  * Precision and recall of the rules on the six development sets together when this guard was last
- * moved (round 3), less 0.01: a change that loses more than that on the passages the rules were built on
- * fails.
+ * moved (round 3; race, religion and nationality in round 4), less 0.01: a change that loses more than
+ * that on the passages the rules were built on fails.
  */
 const DEVELOPMENT_FLOORS: Record<(typeof GROUNDS)[number], { precision: number; recall: number }> = {
-  race: { precision: 0.89, recall: 0.95 },
+  race: { precision: 0.88, recall: 0.95 },
   religion: { precision: 0.86, recall: 0.92 },
-  nationality: { precision: 0.86, recall: 0.91 },
+  nationality: { precision: 0.85, recall: 0.93 },
   'particular-social-group': { precision: 0.93, recall: 0.93 },
   'political-opinion': { precision: 0.89, recall: 0.93 },
 };
