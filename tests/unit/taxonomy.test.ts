@@ -543,6 +543,84 @@ describe('tagger', () => {
     ).toEqual(['ethnic']);
   });
 
+  it('counts treatment of refugees under the Protection of Refugees subsections on it, not the asylum system', () => {
+    const refugees = ['Section 2. Respect for Civil Liberties', 'e. Protection of Refugees'];
+    expect(
+      ground(
+        'Freedom of Movement: The government required asylum seekers to obtain permits from authorities in advance of any travel outside their prefecture of residence.',
+        'nationality',
+        [...refugees, 'Freedom of Movement'],
+      )?.terms,
+    ).toEqual(['§ Freedom of Movement']);
+    expect(
+      ground(
+        'Access to Asylum: The law provided for the granting of asylum or refugee status, and the government had established a system for providing protection to refugees.',
+        'nationality',
+        [...refugees, 'Access to Asylum'],
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Salaries lower than the minimum wage remained prevalent in the public works sector, where many positions required unskilled labor, as well as in domestic work, where women refugees were particularly vulnerable to unfair labor practices.',
+        'nationality',
+      )?.terms,
+    ).toEqual(['women refugees']);
+    expect(
+      ground(
+        'While agencies made significant efforts to support those refugees who were most vulnerable, the shortage of land remained a central problem hindering the ability of Rohingya to access basic services.',
+        'nationality',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('counts dress codes and bans imposed on a faith, not a guardianship rule', () => {
+    expect(
+      ground(
+        'In April, the Ministry of Education stated it would no longer provide educational services to students in schools and universities who did not follow dress codes, including wearing headscarves.',
+        'religion',
+      )?.terms,
+    ).toEqual(['headscarves']);
+    expect(
+      ground(
+        'On July 12, the Ministry of Territorial Administration issued a ban on the activities of the Evangelical Church of Cameroon.',
+        'religion',
+      )?.terms,
+    ).toEqual(['evangelical']);
+    expect(
+      ground(
+        'There were reports of women facing difficulties entering health clinics when they were not accompanied by a mahram.',
+        'religion',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reads Xinjiang as the peoples its controls target, and ethnic armed organisations as actors', () => {
+    expect(
+      ground(
+        'In February the NGO Jamestown Foundation’s China Brief published findings that Xinjiang’s coercive labor transfer program exceeded state quotas in 2023, continued into the year, and would continue at least through 2025.',
+        'race',
+      )?.terms,
+    ).toEqual(['xinjiang']);
+    expect(
+      ground(
+        'Radio Free Asia (RFA) reported on an article at the news site Caixin focused on the November 2023 trial of eight Xinjiang police officers for the torture and ultimate death of a private individual (Sun Renze) while he was in police custody in 2018.',
+        'race',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Reports of killings, disappearances, excessive use of force, disregard for civilian life, sexual and gender-based violence, and other abuses committed by regime security forces were common; some ethnic armed organizations (EAOs) and PDF groups were accused of similar abuses.',
+        'race',
+      ),
+    ).toBeUndefined();
+    expect(
+      ground(
+        'Rohingya continued to face severe discrimination based on their ethnicity and religion.',
+        'race',
+      )?.terms,
+    ).toEqual(['rohingya', 'ethnicity']);
+  });
+
   it('tags topics and legal elements', () => {
     expect(tag('Female genital mutilation/cutting (FGM/C) remained common.', 'topic', 'fgm')?.terms).toEqual(
       expect.arrayContaining(['female genital mutilation', 'fgm']),
