@@ -1,6 +1,6 @@
 /**
  * Precision and recall of the tagger against hand-labelled passages (see eval/README.md): the development
- * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4, holdout-5) and the locked test set (holdout-6). Each passage is
+ * sets (labels, holdout-1, holdout-2, random-dev, holdout-3, holdout-4, holdout-5) and round 4's test set (holdout-6). Each passage is
  * found in ../shared/corpus by its locator, re-extracted with the indexer's own extractor, and tagged
  * exactly as the indexer tags it.
  *
@@ -18,7 +18,7 @@ import { outline } from '../indexer/outline.ts';
 import { Tagger } from '../indexer/tag.ts';
 
 export const LABELS_FILE = fileURLToPath(new URL('./labels.jsonl', import.meta.url));
-/** The labelled sets, in the order they were drawn; holdout-6 is the locked test set (eval/README.md). */
+/** The labelled sets, in the order they were drawn; holdout-6 is round 4's test set (eval/README.md). */
 export const LABEL_SETS = {
   labels: { file: LABELS_FILE, description: 'development set: the rules were tuned on it' },
   'holdout-1': {
@@ -52,7 +52,7 @@ export const LABEL_SETS = {
   'holdout-6': {
     file: fileURLToPath(new URL('./holdout-6.jsonl', import.meta.url)),
     description:
-      'locked test set: every passage left in the corpus, labelled for grounds by four labellers who never change the rules, before round 4; never used for development',
+      'test set of round 4: every passage left in the corpus, labelled for grounds by four labellers who never change the rules, measured before and after round 4; no passage is left for another test set',
   },
 } as const;
 export type LabelSet = keyof typeof LABEL_SETS;

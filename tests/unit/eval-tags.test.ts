@@ -1,7 +1,7 @@
 /**
  * The hand-labelled tag sets against the corpus: every locator still finds its passage; the random sets
  * are exactly what eval/sample.ts draws from the corpus (so they are random as documented, not picked);
- * `npm run eval:tags` prints the locked test set holdout-6; and on the development sets the tagger keeps the
+ * `npm run eval:tags` prints round 4's test set holdout-6; and on the development sets the tagger keeps the
  * precision and recall it has, so a rule change cannot silently lose them. The numbers themselves, and how
  * far they stand from the targets on the locked set, are in eval/README.md.
  */
@@ -94,12 +94,12 @@ describeWithCorpus('tag quality on the labelled passages', () => {
     }
   });
 
-  it('prints the locked test set holdout-6 with a row per ground, every passage resolved', () => {
+  it('prints the test set holdout-6 with a row per ground, every passage resolved', () => {
     const output = execFileSync(process.execPath, ['--import', 'tsx', 'eval/tags.ts', '--set', 'holdout-6'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
     });
-    expect(output).toMatch(/^holdout-6: 1466 passages from 22 countries — locked test set/m);
+    expect(output).toMatch(/^holdout-6: 1466 passages from 22 countries — test set of round 4/m);
     for (const ground of GROUNDS) expect(output).toMatch(new RegExp(`^ground\\s+${ground}\\s+\\d+`, 'm'));
     // Labelled for grounds only: no topic rows, and nothing left unresolved.
     expect(output).not.toMatch(/^topic/m);
