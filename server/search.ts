@@ -579,9 +579,10 @@ async function passageCounts(
 }
 
 /**
- * The query planned in one universe: its free words and the spellings of its terms counted there (one
- * small multi-search), then other forms of the rare or missing words, and, with `older`, what is missing
- * counted in the older editions for the notice (one more).
+ * The query planned in one universe: its free words (as Meilisearch matches them, and exactly) and the
+ * spellings of its terms counted there (one small multi-search), then other forms of the rare or missing
+ * words, the words found only through typos counted exactly in the whole index, and, with `older`, what is
+ * missing counted in the older editions for the notice (one more).
  */
 async function planIn(
   deps: SearchDeps,
@@ -591,16 +592,24 @@ async function planIn(
   universe: string[],
   options: { isStopWord: (word: string) => boolean; older: string[] | null },
 ): Promise<QueryPlan> {
-  const [counts, spellingCounts] = await Promise.all([
+  const [counts, spellingCounts, exactCounts] = await Promise.all([
     passageCounts(deps, free, universe),
     passageCounts(deps, spellings, universe, true),
+    passageCounts(deps, free, universe, true),
   ]);
+  // A word before the last is matched as typed or with typos, never as a prefix: found here only with typos,
+  // it may be another word ("Protestant" finds only "protesting" in the China reports). Whether it is a
+  // misspelling (keep the typo matches) or a word the reports use elsewhere (drop them) is asked below.
+  const lastWord = tokens.at(-1)?.kind === 'word' ? tokens.at(-1)?.text : undefined;
+  const typoOnly = free.filter(
+    (w) => w !== lastWord && (counts.get(w) ?? 0) > 0 && (exactCounts.get(w) ?? 0) === 0,
+  );
   // Other forms are tried for the rarest few only: each word costs about a dozen more counts.
   const rareOrMissing = free
     .filter((w) => (counts.get(w) ?? 0) < RARE_BELOW)
     .sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))
     .slice(0, MAX_FORM_GUESSES);
-  const forms = [...new Set(rareOrMissing.flatMap((w) => wordForms(w)))];
+  const forms = [...new Set([...rareOrMissing, ...typoOnly].flatMap((w) => wordForms(w)))];
   const { older } = options;
   const missingWords = older ? free.filter((w) => counts.get(w) === 0) : [];
   const missingTerms = older
@@ -608,18 +617,23 @@ async function planIn(
         t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
       )
     : [];
-  const [formCounts, olderWords, olderSpellings] = await Promise.all([
+  const [formCounts, olderWords, olderSpellings, typoOnlyElsewhere] = await Promise.all([
     passageCounts(deps, forms, universe, true),
     passageCounts(deps, missingWords, older ?? []),
     passageCounts(deps, [...new Set(missingTerms.flatMap((t) => t.spellings))], older ?? [], true),
+    passageCounts(deps, typoOnly, [], true),
   ]);
+  // Spelled so in some report: a real word that this universe lacks, so its typo matches here are other
+  // words; it is missing here (another form of it, or left out with a notice).
+  const planCounts = new Map(counts);
+  for (const w of typoOnly) if ((typoOnlyElsewhere.get(w) ?? 0) > 0) planCounts.set(w, 0);
   const inOlderEditions = new Set([
     ...missingWords.filter((w) => (olderWords.get(w) ?? 0) > 0),
     ...missingTerms.filter((t) => t.spellings.some((s) => olderSpellings.get(s))).map((t) => t.text),
   ]);
   return planQuery(
     tokens,
-    counts,
+    planCounts,
     new Map([...formCounts, ...spellingCounts]),
     options.isStopWord,
     inOlderEditions,
