@@ -89,6 +89,17 @@ describe('tagger', () => {
 
   it('ignores false friends', () => {
     expect(ground('The presidential race was calm, and the race for mayor ended.', 'race')).toBeUndefined();
+    // Russia and Burma 2023, in plural; and a surname that opens with a people's name (Turkey 2023).
+    expect(
+      ground(
+        'During the September 10 regional elections, pro-Kremlin candidates won all gubernatorial races. The NLD won 396 of 476 races for national assembly seats.',
+        'race',
+      ),
+    ).toBeUndefined();
+    expect(ground('Police detained member of parliament Enis Berberoglu.', 'race')).toBeUndefined();
+    expect(
+      ground('Authorities discriminated against Berbers and restricted the Berber language.', 'race')?.terms,
+    ).toEqual(expect.arrayContaining(['berbers']));
     expect(ground('Racial discrimination persisted during the presidential race.', 'race')?.terms).toEqual([
       'racial',
     ]);
