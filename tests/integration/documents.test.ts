@@ -3,34 +3,24 @@
  * Nicaragua text (the 2024 edition's shortened outline dropped Section 6's subsections).
  */
 
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
 import type { DiffResponse, DocumentResponse } from '../../server/documents.ts';
-import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
-import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { type IndexedFixtures, importAndIndex } from '../helpers/indexed-fixtures.ts';
+import { describeWithCorpus } from '../helpers/corpus.ts';
+import { type IndexedCorpusReports, indexCorpusReports } from '../helpers/indexed-fixtures.ts';
 
 describeWithCorpus('documents and edition diffs on the Nicaragua 2023 PDF and 2024 text', () => {
-  let engine: TestEngine;
-  let fixtures: IndexedFixtures;
-  let app: ReturnType<typeof createApp>;
-  let tree: string;
+  let fixtures: IndexedCorpusReports;
+  let app: IndexedCorpusReports['app'];
 
   beforeAll(async () => {
     // A <source>/<edition>/<country> tree (temporary copies), as `countrycite import` reads it.
-    tree = await corpusTree('ni', [
+    fixtures = await indexCorpusReports('ni', [
       ['2023', 'nicaragua.pdf'],
       ['2024', 'nicaragua.txt'],
     ]);
-    engine = testEngine();
-    fixtures = await importAndIndex(engine, tree);
-    app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
+    app = fixtures.app;
   });
-  afterAll(async () => {
-    await engine?.cleanup();
-    await rm(tree, { recursive: true, force: true });
-  });
+  afterAll(() => fixtures?.cleanup());
 
   async function get<T>(url: string, status = 200): Promise<T> {
     const response = await app.request(url);

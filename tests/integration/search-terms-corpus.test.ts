@@ -5,39 +5,34 @@
  * service"), Haiti and El Salvador 2023 (many gang passages that "mara" alone, a synonym of "gang", finds).
  */
 
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
 import type { FacetValue, Hit, SearchResponse } from '../../server/schemas.ts';
 import { escapeHtml } from '../../server/search.ts';
 import { createWebApp } from '../../web/app.tsx';
-import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
-import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { importAndIndex } from '../helpers/indexed-fixtures.ts';
+import { describeWithCorpus } from '../helpers/corpus.ts';
+import { type IndexedCorpusReports, indexCorpusReports } from '../helpers/indexed-fixtures.ts';
 
 describeWithCorpus('known terms and what every result contains, on real reports', () => {
-  let engine: TestEngine;
-  let app: ReturnType<typeof createApp>;
+  let corpus: IndexedCorpusReports;
+  let app: IndexedCorpusReports['app'];
   let web: ReturnType<typeof createWebApp>;
-  let tree: string;
 
   beforeAll(async () => {
-    tree = await corpusTree('terms', [
+    corpus = await indexCorpusReports('terms', [
       ['2023', 'honduras.txt'],
       ['2024', 'honduras.txt'],
       ['2023', 'haiti.txt'],
       ['2023', 'el-salvador.txt'],
     ]);
-    engine = testEngine();
-    const fixtures = await importAndIndex(engine, tree);
-    expect(fixtures.report.failed).toBe(0);
-    app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
-    web = createWebApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
+    expect(corpus.report.failed).toBe(0);
+    app = corpus.app;
+    web = createWebApp({
+      client: corpus.engine.client,
+      indexes: corpus.engine.indexes,
+      sources: corpus.sources,
+    });
   });
-  afterAll(async () => {
-    await engine?.cleanup();
-    await rm(tree, { recursive: true, force: true });
-  });
+  afterAll(() => corpus?.cleanup());
 
   async function search(params: Record<string, string>): Promise<SearchResponse> {
     const response = await app.request(`/api/search?${new URLSearchParams({ facets: 'false', ...params })}`);

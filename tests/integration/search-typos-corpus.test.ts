@@ -4,36 +4,27 @@
  * finds only "protesting" in the China report); a real misspelling keeps its typo matches. China 2023 (no
  * "Protestant", many "protesting"), Venezuela 2023 ("Protestant" churches).
  */
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
 import type { SearchResponse } from '../../server/schemas.ts';
-import { corpusTree, describeWithCorpus } from '../helpers/corpus.ts';
-import { type TestEngine, testEngine } from '../helpers/engine.ts';
-import { importAndIndex } from '../helpers/indexed-fixtures.ts';
+import { describeWithCorpus } from '../helpers/corpus.ts';
+import { type IndexedCorpusReports, indexCorpusReports } from '../helpers/indexed-fixtures.ts';
 
 describeWithCorpus('typo matches in query planning, on real reports', () => {
-  let engine: TestEngine;
-  let app: ReturnType<typeof createApp>;
-  let tree: string;
+  let corpus: IndexedCorpusReports;
 
   beforeAll(async () => {
-    tree = await corpusTree('typos', [
+    corpus = await indexCorpusReports('typos', [
       ['2023', 'china.txt'],
       ['2023', 'venezuela.txt'],
     ]);
-    engine = testEngine();
-    const fixtures = await importAndIndex(engine, tree);
-    expect(fixtures.report.failed).toBe(0);
-    app = createApp({ client: engine.client, indexes: engine.indexes, sources: fixtures.sources });
+    expect(corpus.report.failed).toBe(0);
   });
-  afterAll(async () => {
-    await engine?.cleanup();
-    await rm(tree, { recursive: true, force: true });
-  });
+  afterAll(() => corpus?.cleanup());
 
   async function search(params: Record<string, string>): Promise<SearchResponse> {
-    const response = await app.request(`/api/search?${new URLSearchParams({ facets: 'false', ...params })}`);
+    const response = await corpus.app.request(
+      `/api/search?${new URLSearchParams({ facets: 'false', ...params })}`,
+    );
     expect(response.status).toBe(200);
     return (await response.json()) as SearchResponse;
   }
