@@ -579,10 +579,10 @@ async function passageCounts(
 }
 
 /**
- * The query planned in one universe: its free words (as Meilisearch matches them, and exactly) and the
- * spellings of its terms counted there (one small multi-search), then other forms of the rare or missing
- * words, the words found only through typos counted exactly in the whole index, and, with `older`, what is
- * missing counted in the older editions for the notice (one more).
+ * The query planned in one universe: its free words as Meilisearch matches them, and exactly with the
+ * spellings of its terms, counted there (two small multi-searches at once), then other forms of the rare
+ * or missing words, the words found only through typos counted exactly in the whole index, and, with
+ * `older`, what is missing counted in the older editions for the notice (one more).
  */
 async function planIn(
   deps: SearchDeps,
@@ -592,15 +592,16 @@ async function planIn(
   universe: string[],
   options: { isStopWord: (word: string) => boolean; older: string[] | null },
 ): Promise<QueryPlan> {
-  const [counts, spellingCounts, exactCounts] = await Promise.all([
+  // Exact counts (no typos, no prefixes) of the terms' spellings and of the free words, in one request.
+  const [counts, exactCounts] = await Promise.all([
     passageCounts(deps, free, universe),
-    passageCounts(deps, spellings, universe, true),
-    passageCounts(deps, free, universe, true),
+    passageCounts(deps, [...new Set([...spellings, ...free])], universe, true),
   ]);
   // A word before the last is matched as typed or with typos, never as a prefix: found here only with typos,
   // it may be another word ("Protestant" finds only "protesting" in the China reports). Whether it is a
   // misspelling (keep the typo matches) or a word the reports use elsewhere (drop them) is asked below.
-  const lastWord = tokens.at(-1)?.kind === 'word' ? tokens.at(-1)?.text : undefined;
+  const last = tokens.at(-1);
+  const lastWord = last?.kind === 'word' ? last.text : undefined;
   const typoOnly = free.filter(
     (w) => w !== lastWord && (counts.get(w) ?? 0) > 0 && (exactCounts.get(w) ?? 0) === 0,
   );
@@ -613,9 +614,7 @@ async function planIn(
   const { older } = options;
   const missingWords = older ? free.filter((w) => counts.get(w) === 0) : [];
   const missingTerms = older
-    ? tokens.flatMap((t) =>
-        t.kind === 'term' && t.spellings.every((s) => !spellingCounts.get(s)) ? [t] : [],
-      )
+    ? tokens.flatMap((t) => (t.kind === 'term' && t.spellings.every((s) => !exactCounts.get(s)) ? [t] : []))
     : [];
   const [formCounts, olderWords, olderSpellings, typoOnlyElsewhere] = await Promise.all([
     passageCounts(deps, forms, universe, true),
@@ -634,7 +633,7 @@ async function planIn(
   return planQuery(
     tokens,
     planCounts,
-    new Map([...formCounts, ...spellingCounts]),
+    new Map([...formCounts, ...exactCounts]),
     options.isStopWord,
     inOlderEditions,
   );
